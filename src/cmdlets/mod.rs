@@ -1,0 +1,1 @@
+//! cmdlets layer (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! tenant layer (see ARCHITECTURE.md).
