@@ -7,6 +7,7 @@
 //! sensitive operations and the invariant culture where PowerShell uses it.
 
 pub mod datetime;
+pub mod number;
 pub mod timespan;
 
 pub use datetime::{DateTime, DateTimeKind, DayOfWeek};
