@@ -9,6 +9,7 @@
 pub mod composite;
 pub mod datetime;
 pub mod dtformat;
+pub mod dtparse;
 pub mod number;
 pub mod timespan;
 
