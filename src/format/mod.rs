@@ -12,12 +12,14 @@
 //! - `list`: `ListEntry` / `render_list`.
 //! - `wide`: `render_wide`.
 //! - `values`: `ByteQuantifiedSize`, `Unlimited`, `format_enumeration`.
+//! - `views`: `view_for(type_name)`, the default view of each Exchange type.
 //! - `cells`: display widths and line wrapping shared by the writers.
 
 pub mod cells;
 pub mod list;
 pub mod table;
 pub mod values;
+pub mod views;
 pub mod wide;
 
 pub use list::{ListEntry, render_list, render_list_width, write_list_entry};
@@ -25,4 +27,5 @@ pub use table::{
     Align, Column, DEFAULT_WIDTH, GROUPING_WINDOW, TableLayout, TableOptions, TableSpec, TableStream, render_table,
 };
 pub use values::{ByteQuantifiedSize, FORMAT_ENUMERATION_LIMIT, Unlimited, format_enumeration, group_thousands};
+pub use views::{View, ViewColumn, ViewShape, view_for, view_for_cmdlet, views};
 pub use wide::{render_wide, wide_columns_for};
