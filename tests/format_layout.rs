@@ -303,3 +303,122 @@ fn wide_two_columns_default_and_explicit_count() {
     // 40 - 3 separators = 37 cells: 10, 9, 9, 9
     assert_eq!(out, "\nalpha      beta      gamma     delta\n\n");
 }
+
+// ---------------------------------------------------------------------------
+// PowerShell's own Format-Table.Tests.ps1 ("Format-Table should correctly
+// render rows", "...when wrapped", "should have correct alignment"): views
+// with declared widths, labels that wrap, cells cut or wrapped. Those tests
+// read `... | Out-String`, which ends with one more newline than what
+// Out-Default prints; `*` stands for a blank as in the Pester expectations.
+
+fn stars(s: &str) -> String {
+    s.replace('*', " ")
+}
+
+/// The Pester view: LongLongHeader (left), Header2 (right), Header3 (center).
+fn pester_view(widths: [usize; 3], values: [&str; 3], wrap: bool) -> String {
+    let columns = vec![
+        Column::new("LongLongHeader").with_align(Align::Left).with_width(widths[0]),
+        Column::new("Header2").with_align(Align::Right).with_width(widths[1]),
+        Column::new("Header3").with_align(Align::Center).with_width(widths[2]),
+    ];
+    let mut t = TableSpec::new(columns).with_rows(vec![row(&values)]);
+    t.wrap = wrap;
+    render_table(&t) + "\n"
+}
+
+/// The one-column Pester view "One".
+fn pester_one(width: usize, value: &str, wrap: bool) -> String {
+    let mut t = TableSpec::new(vec![Column::new("LongLongHeader").with_width(width)]).with_rows(vec![row(&[value])]);
+    t.wrap = wrap;
+    render_table(&t) + "\n"
+}
+
+#[test]
+fn pester_render_rows_narrow_values() {
+    let expected =
+        stars("\nLong*Header2*Heade\nLong**********r3\nHead\ner\n----*-------*-----\n1**********2***3\n\n\n");
+    assert_eq!(pester_view([4, 7, 5], ["1", "2", "3"], false), expected);
+    assert_eq!(pester_view([4, 7, 5], ["1", "2", "3"], true), expected);
+}
+
+#[test]
+fn pester_render_rows_wide_values_cut() {
+    assert_eq!(
+        pester_view([4, 7, 5], ["12345", "12345678", "123456"], false),
+        stars("\nLong*Header2*Heade\nLong**********r3\nHead\ner\n----*-------*-----\n123…*…345678*1234…\n\n\n")
+    );
+    assert_eq!(pester_one(3, "12345", false), "\nLon\ngLo\nngH\nead\ner\n---\n12…\n\n\n");
+}
+
+#[test]
+fn pester_render_rows_wide_values_wrapped() {
+    let v = ["12345", "12345678", "123456"];
+    assert_eq!(
+        pester_view([4, 8, 6], v, true),
+        stars(
+            "\nLong**Header2*Header\nLong************3\nHead\ner\n----**-------*------\n1234*12345678*123456\n5\n\n\n"
+        )
+    );
+    assert_eq!(
+        pester_view([5, 7, 6], v, true),
+        stars(
+            "\nLongL*Header2*Header\nongHe***********3\nader\n-----*-------*------\n12345*1234567*123456\n************8\n\n\n"
+        )
+    );
+    assert_eq!(
+        pester_view([5, 8, 5], v, true),
+        stars(
+            "\nLongL**Header2*Heade\nongHe***********r3\nader\n-----**-------*-----\n12345*12345678*12345\n*****************6\n\n\n"
+        )
+    );
+    assert_eq!(
+        pester_view([4, 7, 5], v, true),
+        stars(
+            "\nLong*Header2*Heade\nLong**********r3\nHead\ner\n----*-------*-----\n1234*1234567*12345\n5**********8***6\n\n\n"
+        )
+    );
+    assert_eq!(pester_one(3, "12345", true), "\nLon\ngLo\nngH\nead\ner\n---\n123\n45\n\n\n");
+}
+
+#[test]
+fn pester_wrapped_multiline_cell_left_and_middle() {
+    let content = "This\nIs some random\nmultiline content";
+    let mut left = table(vec![Column::new("Name"), Column::right("A"), Column::right("B")], &[&[content, "1", "2"]]);
+    left.wrap = true;
+    assert_eq!(
+        render_table(&left) + "\n",
+        "\nName                                  A B\n----                                  - -\nThis                                  1 2\nIs some random\nmultiline content\n\n\n"
+    );
+    let mut middle = table(vec![Column::right("A"), Column::new("Name"), Column::right("B")], &[&["1", content, "2"]]);
+    middle.wrap = true;
+    assert_eq!(
+        render_table(&middle) + "\n",
+        "\nA Name                                  B\n- ----                                  -\n1 This                                  2\n  Is some random\n  multiline content\n\n\n"
+    );
+}
+
+#[test]
+fn pester_view_alignment_without_widths() {
+    let t = table(
+        vec![
+            Column::new("Left").with_align(Align::Left),
+            Column::new("Center").with_align(Align::Center),
+            Column::new("Right").with_align(Align::Right),
+        ],
+        &[&["1", "2", "3"]],
+    );
+    assert_eq!(render_table(&t), "\nLeft Center Right\n---- ------ -----\n1      2        3\n\n");
+}
+
+#[test]
+fn pester_both_columns_wider_than_headers() {
+    let t = table(vec![Column::new("abc"), Column::new("bcd")], &[&["1234", "1234"], &["1", "1"]]);
+    assert_eq!(render_table(&t), "\nabc  bcd\n---  ---\n1234 1234\n1    1\n\n");
+}
+
+#[test]
+fn pester_right_left_header_justification() {
+    let t = table(vec![Column::right("a"), Column::new("b")], &[&["123", "abc"]]);
+    assert_eq!(render_table(&t), "\n  a b\n  - -\n123 abc\n\n");
+}
