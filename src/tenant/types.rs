@@ -82,8 +82,8 @@ pub fn group_thousands(n: u64) -> String {
 }
 
 impl fmt::Display for ByteQuantifiedSize {
-    /// Unit in powers of 1024, at most 4 significant digits, trailing zeros
-    /// dropped (objects.md §0).
+    /// Unit in powers of 1024, at most 4 significant digits (rounded),
+    /// trailing zeros dropped (objects.md §0).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
         let b = self.bytes;
@@ -98,10 +98,8 @@ impl fmt::Display for ByteQuantifiedSize {
         } else {
             let int_digits = (scaled.trunc() as u64).to_string().len();
             let decimals = 4usize.saturating_sub(int_digits);
-            let factor = 10f64.powi(decimals as i32);
-            // Exchange truncates rather than rounds (6,512,255,010 → 6.065 GB).
-            let truncated = (scaled * factor).floor() / factor;
-            let mut s = format!("{truncated:.decimals$}");
+            // Like .NET's "G4": four significant digits, rounded.
+            let mut s = format!("{scaled:.decimals$}");
             if s.contains('.') {
                 while s.ends_with('0') {
                     s.pop();
@@ -540,6 +538,8 @@ mod tests {
             (6_512_255_010, "6.065 GB (6,512,255,010 bytes)"),
             (53_096, "51.85 KB (53,096 bytes)"),
             (30_551_458_399, "28.45 GB (30,551,458,399 bytes)"),
+            (1_707, "1.667 KB (1,707 bytes)"),
+            (1_023, "1023 B (1,023 bytes)"),
         ];
         for (b, s) in cases {
             assert_eq!(ByteQuantifiedSize::from_bytes(b).to_string(), s);
