@@ -3,7 +3,7 @@
 
 use super::ast::*;
 use super::chars::*;
-use super::parser::{Closer, PResult, Parser};
+use super::parser::{Closer, PResult, Parser, STACK_GROW, STACK_RED_ZONE};
 use super::{ParseError, ParseErrorId as Id, Span};
 
 /// Backtick escape in double-quoted strings and bare words.
@@ -104,7 +104,7 @@ impl<'a> Parser<'a> {
     // G expression
     pub(super) fn expression(&mut self) -> PResult<ExpressionAst> {
         self.enter()?;
-        let r = self.ternary(true);
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.ternary(true));
         self.leave();
         r
     }
@@ -112,7 +112,7 @@ impl<'a> Parser<'a> {
     /// An expression in which `,` separates (method and attribute arguments).
     pub(super) fn expression_nocomma(&mut self) -> PResult<ExpressionAst> {
         self.enter()?;
-        let r = self.ternary(false);
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.ternary(false));
         self.leave();
         r
     }
@@ -294,7 +294,7 @@ impl<'a> Parser<'a> {
     // G unary-expression
     pub(super) fn unary(&mut self) -> PResult<ExpressionAst> {
         self.enter()?;
-        let r = self.unary_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.unary_inner());
         self.leave();
         r
     }
@@ -444,7 +444,7 @@ impl<'a> Parser<'a> {
     // G type-name
     pub(super) fn type_name(&mut self) -> PResult<TypeName> {
         self.enter()?;
-        let r = self.type_name_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.type_name_inner());
         self.leave();
         r
     }
@@ -739,12 +739,7 @@ impl<'a> Parser<'a> {
             '$' => {
                 if self.peek2() == Some('(') {
                     // G sub-expression
-                    self.pos += 2;
-                    let block = self.block_until_paren(start, start + 2)?;
-                    return Ok(ExpressionAst::SubExpression(SubExpressionAst {
-                        span: self.span_from(start),
-                        sub_expression: block,
-                    }));
+                    return self.sub_expression();
                 }
                 let v = self.variable()?;
                 Ok(self.wrap_using(v))
@@ -1067,17 +1062,26 @@ impl<'a> Parser<'a> {
 
     /// `$var`, `${var}` or `$( )` inside a string or bare word.
     pub(super) fn string_variable(&mut self) -> PResult<ExpressionAst> {
-        let start = self.pos;
         if self.peek2() == Some('(') {
-            self.pos += 2;
-            let block = self.block_until_paren(start, start + 2)?;
-            return Ok(ExpressionAst::SubExpression(SubExpressionAst {
-                span: self.span_from(start),
-                sub_expression: block,
-            }));
+            return self.sub_expression();
         }
         let v = self.variable()?;
         Ok(self.wrap_using(v))
+    }
+
+    /// `$( ... )`, memoized by start offset: argument mode may rescan a token as a
+    /// bare word, and nested sub-expressions must not be parsed twice per level.
+    fn sub_expression(&mut self) -> PResult<ExpressionAst> {
+        let start = self.pos;
+        if let Some((e, end)) = self.subexpr_memo.get(&start) {
+            self.pos = *end;
+            return Ok(e.clone());
+        }
+        self.pos += 2;
+        let block = self.block_until_paren(start, start + 2)?;
+        let e = ExpressionAst::SubExpression(SubExpressionAst { span: self.span_from(start), sub_expression: block });
+        self.subexpr_memo.insert(start, (e.clone(), self.pos));
+        Ok(e)
     }
 
     // ----- strings -------------------------------------------------------------------

@@ -10,6 +10,7 @@ mod expr;
 pub mod lexer;
 mod number;
 mod parser;
+pub mod print;
 
 pub use error::{ParseError, ParseErrorId, render_position};
 

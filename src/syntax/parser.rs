@@ -11,7 +11,10 @@ use super::{ParseError, ParseErrorId as Id, Span};
 pub(super) type PResult<T> = Result<T, Box<ParseError>>;
 
 /// Nesting limit: deeper input is rejected instead of overflowing the stack.
-const MAX_DEPTH: u32 = 400;
+const MAX_DEPTH: u32 = 1000;
+/// Stack growth for deep nesting (stacker): keep this much free, grow by that much.
+pub(super) const STACK_RED_ZONE: usize = 256 * 1024;
+pub(super) const STACK_GROW: usize = 2 * 1024 * 1024;
 
 /// What closes the statement list being parsed.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,6 +29,7 @@ pub(super) struct Parser<'a> {
     pub(super) pos: usize,
     pub(super) errors: Vec<ParseError>,
     pub(super) depth: u32,
+    pub(super) subexpr_memo: std::collections::HashMap<usize, (ExpressionAst, usize)>,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -35,7 +39,7 @@ const KEYWORDS: &[&str] = &[
 
 impl<'a> Parser<'a> {
     pub(super) fn new(src: &'a str) -> Parser<'a> {
-        Parser { src, pos: 0, errors: Vec::new(), depth: 0 }
+        Parser { src, pos: 0, errors: Vec::new(), depth: 0, subexpr_memo: Default::default() }
     }
 
     // ----- cursor helpers -------------------------------------------------
@@ -164,6 +168,9 @@ impl<'a> Parser<'a> {
                     self.pos += 3;
                 } else if r.starts_with("`\n") || r.starts_with("`\r") {
                     self.pos += 2;
+                } else if r.len() == 1 {
+                    // A backtick at end of input continues onto nothing.
+                    self.pos += 1;
                 } else {
                     return;
                 }
@@ -346,7 +353,8 @@ impl<'a> Parser<'a> {
         if !["begin", "process", "end", "dynamicparam"].iter().any(|k| k.eq_ignore_ascii_case(w)) {
             return false;
         }
-        let mut p = Parser { src: self.src, pos: self.pos + n, errors: Vec::new(), depth: 0 };
+        let mut p = Parser::new(self.src);
+        p.pos = self.pos + n;
         p.skip_nl();
         p.peek() == Some('{')
     }
@@ -628,7 +636,7 @@ impl<'a> Parser<'a> {
     // G statement
     pub(super) fn statement(&mut self) -> PResult<StatementAst> {
         self.enter()?;
-        let r = self.statement_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.statement_inner());
         self.leave();
         r
     }
@@ -1297,8 +1305,8 @@ impl<'a> Parser<'a> {
             '$' | '(' | '[' | '{' | '!' | ',' => true,
             '@' => matches!(self.peek2(), Some('(' | '{')) || self.peek2().is_some_and(is_quote),
             c if is_quote(c) => true,
-            '0'..='9' => self.number_token_len(self.pos).is_some(),
-            '.' => self.peek2().is_some_and(|d| d.is_ascii_digit()) && self.number_token_len(self.pos).is_some(),
+            '0'..='9' => self.number_token_len(self.pos, false).is_some(),
+            '.' => self.peek2().is_some_and(|d| d.is_ascii_digit()) && self.number_token_len(self.pos, false).is_some(),
             '+' => {
                 let d = self.peek2();
                 d == Some('+') || d.is_some_and(|d| d.is_ascii_digit() || d == '$' || d == '(')
@@ -1307,7 +1315,7 @@ impl<'a> Parser<'a> {
                 let after = &self.rest()[c.len_utf8()..];
                 let d = after.chars().next();
                 match d {
-                    Some(d) if d.is_ascii_digit() || d == '.' => self.number_token_len(self.pos).is_some(),
+                    Some(d) if d.is_ascii_digit() || d == '.' => self.number_token_len(self.pos, false).is_some(),
                     Some(d) if is_dash(d) => after[d.len_utf8()..].starts_with('$'),
                     Some('$' | '(') => true,
                     Some(d) if d.is_ascii_alphabetic() => {
@@ -1324,7 +1332,9 @@ impl<'a> Parser<'a> {
     }
 
     /// Length of a number token at `pos` that ends at an argument boundary.
-    pub(super) fn number_token_len(&self, pos: usize) -> Option<usize> {
+    /// `strict` (argument mode): only an argument boundary may follow; otherwise
+    /// (statement start) any operator character may follow, as in `1..10` or `5+3`.
+    pub(super) fn number_token_len(&self, pos: usize, strict: bool) -> Option<usize> {
         let s = self.src.get(pos..)?;
         let (neg, off) = match s.chars().next() {
             Some(c) if is_dash(c) => (true, c.len_utf8()),
@@ -1334,8 +1344,12 @@ impl<'a> Parser<'a> {
         let after = s[off + len..].chars().next();
         match after {
             None => Some(off + len),
-            Some(c) if ends_argument(c) || c == '.' && s[off + len..].starts_with("..") => Some(off + len),
-            Some(c) if !c.is_alphanumeric() && c != '_' && c != '.' && c != '\\' && c != ':' && c != '$' => {
+            Some(c) if ends_argument(c) => Some(off + len),
+            Some(_) if strict => None,
+            Some(c) if c == '.' && s[off + len..].starts_with("..") => Some(off + len),
+            Some(c)
+                if !c.is_alphanumeric() && c != '_' && c != '.' && c != '\\' && c != ':' && c != '$' && c != '`' =>
+            {
                 Some(off + len)
             }
             _ => None,
@@ -1696,7 +1710,7 @@ impl<'a> Parser<'a> {
     // G command-argument
     pub(super) fn command_argument(&mut self) -> PResult<ExpressionAst> {
         self.enter()?;
-        let r = self.command_argument_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.command_argument_inner());
         self.leave();
         r
     }
@@ -1742,7 +1756,7 @@ impl<'a> Parser<'a> {
             return self.generic_token();
         }
         if (c.is_ascii_digit() || is_dash(c) || c == '.' || c == '+')
-            && let Some(len) = self.number_token_len(start)
+            && let Some(len) = self.number_token_len(start, true)
         {
             {
                 let neg = is_dash(c);
