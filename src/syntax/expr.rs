@@ -185,7 +185,7 @@ impl<'a> Parser<'a> {
         if self.at_statement_end() || matches!(self.peek(), Some('|' | ']' | ',')) {
             let msg = format!("You must provide a value expression following the '{op}' operator.");
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingExpressionAfterOperator, op_pos, op_pos + op.len(), msg)
             } else {
                 self.err(Id::MissingExpressionAfterOperator, p, self.token_text_at(p).0, msg)
@@ -375,7 +375,7 @@ impl<'a> Parser<'a> {
         self.skip_hspace();
         if !self.peek_is(|c| c.is_alphabetic() || c == '_') {
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingTypename, tstart, tstart + 1, "Missing type name after '['.")
             } else {
                 self.err(Id::MissingTypename, p, p, "Missing type name after '['.")
@@ -460,7 +460,7 @@ impl<'a> Parser<'a> {
         }
         if self.pos == start {
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingTypename, p, p, "Missing type name after '['.")
             } else {
                 self.err(Id::MissingTypename, p, p, "Missing type name after '['.")
@@ -558,7 +558,7 @@ impl<'a> Parser<'a> {
                 if !self.eat(']') {
                     let p = self.pos;
                     let msg = "Missing ']' after array index expression.";
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingEndSquareBracket, open, open + 1, msg)
                     } else {
                         self.err(Id::MissingEndSquareBracket, p, p, msg)
@@ -721,7 +721,7 @@ impl<'a> Parser<'a> {
             }
             let p = self.pos;
             let msg = "Missing closing ')' in method call.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisInMethodCall, open, open + 1, msg)
             } else {
                 self.err(Id::MissingEndParenthesisInMethodCall, p, p, msg)
@@ -764,7 +764,7 @@ impl<'a> Parser<'a> {
                 self.skip_nl();
                 if self.peek() == Some(')') || self.at_eof() {
                     let p = self.pos;
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(
                             Id::MissingEndParenthesisInExpression,
                             start,
@@ -780,7 +780,7 @@ impl<'a> Parser<'a> {
                 if !self.eat(')') {
                     let p = self.pos;
                     let msg = "Missing closing ')' in expression.";
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingEndParenthesisInExpression, start, start + 1, msg)
                     } else {
                         self.err(Id::MissingEndParenthesisInExpression, p, self.token_text_at(p).0, msg)
@@ -873,7 +873,7 @@ impl<'a> Parser<'a> {
         if !self.eat(')') {
             let msg = "Missing closing ')' in subexpression.";
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisInSubexpression, start, inner, msg)
             } else {
                 self.err(Id::MissingEndParenthesisInSubexpression, p, p + 1, msg)
@@ -922,7 +922,7 @@ impl<'a> Parser<'a> {
             if !self.eat('=') {
                 let p = self.pos;
                 let msg = "Missing '=' operator after key in hash literal.";
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::MissingEqualsInHashLiteral, p, p, msg)
                 } else {
                     self.err(Id::MissingEqualsInHashLiteral, p, self.token_text_at(p).0, msg)
@@ -932,7 +932,7 @@ impl<'a> Parser<'a> {
             if self.at_statement_end() {
                 let p = self.pos;
                 let msg = "Missing statement after '=' in hash literal.";
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::MissingStatementAfterAssignment, p, p, msg)
                 } else {
                     self.err(Id::MissingStatementAfterAssignment, p, p, msg)

@@ -45,6 +45,8 @@ pub fn parse(source: &str) -> Result<ast::ScriptBlockAst, Vec<ParseError>> {
 pub fn is_incomplete(source: &str) -> bool {
     match parse(source) {
         Ok(_) => false,
-        Err(errors) => errors.iter().any(|e| e.incomplete),
+        // Like pwsh's IncompleteInput: the first error is the one at the point
+        // where input ran out; an earlier real error cannot be fixed by typing on.
+        Err(errors) => errors.first().is_some_and(|e| e.incomplete),
     }
 }

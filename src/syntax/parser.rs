@@ -83,6 +83,14 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// True when only whitespace and comments remain (more input could follow).
+    pub(super) fn rest_is_blank(&self) -> bool {
+        let mut p = Parser::new(self.src);
+        p.pos = self.pos;
+        p.skip_nl();
+        p.at_eof()
+    }
+
     #[inline]
     pub(super) fn at_eof(&self) -> bool {
         self.pos >= self.src.len()
@@ -570,7 +578,7 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn missing_bracket(&self, start: usize) -> Box<ParseError> {
-        if self.at_eof() {
+        if self.rest_is_blank() {
             self.err_incomplete(Id::MissingEndSquareBracket, start, start + 1, "Missing ] at end of type token.")
         } else {
             self.err(Id::MissingEndSquareBracket, self.pos, self.pos, "Missing ] at end of attribute or type literal.")
@@ -742,7 +750,7 @@ impl<'a> Parser<'a> {
                 (Id::MissingOpenParenthesisAfterKeyword, format!("Missing opening '(' after keyword '{kw}'."))
             };
             let end = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(id, kw_start, end, msg)
             } else {
                 self.err(id, end, end, msg)
@@ -770,7 +778,7 @@ impl<'a> Parser<'a> {
                 Id::MissingEndParenthesisAfterStatement
             };
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(id, open, open + 1, msg)
             } else {
                 let end = self.token_text_at(p).0;
@@ -785,7 +793,7 @@ impl<'a> Parser<'a> {
         if self.peek() != Some('{') {
             let msg = format!("Missing statement block after {what}.");
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingStatementBlock, p, p, msg)
             } else {
                 self.err(Id::MissingStatementBlock, p, self.token_text_at(p).0, msg)
@@ -819,7 +827,7 @@ impl<'a> Parser<'a> {
                 if self.peek() != Some('{') {
                     let p = self.pos;
                     let msg = "Missing statement block after 'else' keyword.";
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingStatementBlockAfterElse, p, p, msg)
                     } else {
                         self.err(Id::MissingStatementBlockAfterElse, p, p, msg)
@@ -888,7 +896,7 @@ impl<'a> Parser<'a> {
         if self.peek() != Some('{') {
             let p = self.pos;
             let msg = "Missing '{' in switch statement.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingCurlyBraceInSwitchStatement, p, p, msg)
             } else {
                 self.err(Id::MissingCurlyBraceInSwitchStatement, p, p, msg)
@@ -946,7 +954,7 @@ impl<'a> Parser<'a> {
         if !self.eat('(') {
             let p = self.pos;
             let msg = "Missing opening '(' after keyword 'foreach'.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingOpenParenthesisAfterKeyword, p, p, msg)
             } else {
                 self.err(Id::MissingOpenParenthesisAfterKeyword, p, p, msg)
@@ -980,7 +988,7 @@ impl<'a> Parser<'a> {
         if !self.eat(')') {
             let p = self.pos;
             let msg = "Missing closing ')' after expression in 'foreach' statement.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisAfterForeach, open, open + 1, msg)
             } else {
                 self.err(Id::MissingEndParenthesisAfterForeach, p, p, msg)
@@ -1030,7 +1038,7 @@ impl<'a> Parser<'a> {
         if !self.eat(')') {
             let p = self.pos;
             let msg = "Missing closing ')' after expression in 'for' statement.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisAfterStatement, open, open + 1, msg)
             } else {
                 self.err(Id::MissingEndParenthesisAfterStatement, p, p, msg)
@@ -1077,7 +1085,7 @@ impl<'a> Parser<'a> {
         } else {
             let p = self.pos;
             let msg = "Missing while or until keyword in do loop.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingWhileOrUntilInDoWhile, p, p, msg)
             } else {
                 self.err(Id::MissingWhileOrUntilInDoWhile, p, p, msg)
@@ -1141,7 +1149,7 @@ impl<'a> Parser<'a> {
         if catch_clauses.is_empty() && finally.is_none() {
             let p = self.pos;
             let msg = "The Try statement is missing its Catch or Finally block.";
-            return Err(if self.rest().trim().is_empty() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingCatchOrFinally, p, p, msg)
             } else {
                 self.err(Id::MissingCatchOrFinally, p, p, msg)
@@ -1184,7 +1192,7 @@ impl<'a> Parser<'a> {
         if self.pos == name_start {
             let p = self.pos;
             let msg = format!("Missing name after {kw} keyword.");
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingNameAfterKeyword, p, p, msg)
             } else {
                 self.err(Id::MissingNameAfterKeyword, p, p, msg)
@@ -1203,7 +1211,7 @@ impl<'a> Parser<'a> {
         if self.peek() != Some('{') {
             let p = self.pos;
             let msg = "Missing function body in function declaration.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingFunctionBody, p, p, msg)
             } else {
                 self.err(Id::MissingFunctionBody, p, p, msg)
@@ -1249,7 +1257,7 @@ impl<'a> Parser<'a> {
             self.skip_nl();
             if self.at_statement_end() || matches!(self.peek(), Some('|' | '&')) {
                 let msg = format!("Missing expression after '{}' in pipeline chain.", &self.src[op..op + 2]);
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::EmptyPipeChainElement, op, op + 2, msg)
                 } else {
                     self.err(Id::EmptyPipeChainElement, op, op + 2, msg)
@@ -1375,7 +1383,7 @@ impl<'a> Parser<'a> {
                         op.text()
                     );
                     let p = self.pos;
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingStatementAfterAssignment, op_start, op_start + len, msg)
                     } else {
                         self.err(Id::MissingStatementAfterAssignment, p, p, msg)
@@ -1530,7 +1538,7 @@ impl<'a> Parser<'a> {
         self.skip_hspace();
         if self.at_statement_end() || matches!(self.peek(), Some('|' | '&')) {
             let msg = "Missing file specification after redirection operator.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingExpression, start, start + len, msg)
             } else {
                 self.err(Id::MissingExpression, start, start + len, msg)
@@ -1583,7 +1591,7 @@ impl<'a> Parser<'a> {
             if self.at_command_end() {
                 let p = self.pos;
                 let msg = "Missing expression after '&' or '.' in the command.";
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::MissingExpression, start, p, msg)
                 } else {
                     self.err(Id::MissingExpression, p, p, msg)
@@ -1612,7 +1620,8 @@ impl<'a> Parser<'a> {
             if is_dash(c) {
                 let after = &self.rest()[c.len_utf8()..];
                 if after.starts_with("-%") {
-                    // G verbatim-command-argument (--%): the rest of the line, verbatim.
+                    // G verbatim-command-argument
+                    // `--%`: the rest of the line, verbatim.
                     let s = self.pos;
                     let r = self.rest();
                     let n = r.find(['\n', '\r']).unwrap_or(r.len());
@@ -1661,7 +1670,7 @@ impl<'a> Parser<'a> {
             self.skip_hspace();
             if self.at_command_end() {
                 let msg = format!("Parameter '-{parameter_name}' requires an argument.");
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::ParameterRequiresArgument, start, parameter_span.end, msg)
                 } else {
                     self.err(Id::ParameterRequiresArgument, start, parameter_span.end, msg)
@@ -1691,7 +1700,7 @@ impl<'a> Parser<'a> {
             self.skip_nl();
             if self.at_command_end() {
                 let msg = "Missing argument in parameter list.";
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::MissingArgument, comma, comma + 1, msg)
                 } else {
                     self.err(Id::MissingArgument, comma, comma + 1, msg)
