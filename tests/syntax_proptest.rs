@@ -150,3 +150,21 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         .unwrap();
     h.join().unwrap();
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    /// The highlighter's tokenizer never fails and covers every byte, in order.
+    #[test]
+    fn lexer_covers_any_input(s in prop::collection::vec(ps_char(), 0..120)) {
+        let s: String = s.into_iter().collect();
+        let toks = exosh::syntax::lexer::tokenize(&s);
+        let mut pos = 0;
+        for t in &toks {
+            prop_assert_eq!(t.span.start, pos);
+            prop_assert!(t.span.end > t.span.start);
+            pos = t.span.end;
+        }
+        prop_assert_eq!(pos, s.len());
+    }
+}
