@@ -704,7 +704,7 @@ impl<'a> Parser<'a> {
                     Id::MissingEndParenthesisInMethodCall,
                     open,
                     open + 1,
-                    "Missing closing ')' in method call.",
+                    "Missing ')' in method call.",
                 ));
             }
             if matches!(self.peek(), Some(',' | ')')) {
@@ -720,7 +720,7 @@ impl<'a> Parser<'a> {
                 return Ok(args);
             }
             let p = self.pos;
-            let msg = "Missing closing ')' in method call.";
+            let msg = "Missing ')' in method call.";
             return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisInMethodCall, open, open + 1, msg)
             } else {

@@ -1378,10 +1378,7 @@ impl<'a> Parser<'a> {
                 let error_position = self.span_from(op_start);
                 self.skip_nl();
                 if self.at_statement_end() || self.peek() == Some('|') {
-                    let msg = format!(
-                        "You must provide a value expression on the right-hand side of the '{}' operator.",
-                        op.text()
-                    );
+                    let msg = format!("You must provide a value expression following the '{}' operator.", op.text());
                     let p = self.pos;
                     return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingStatementAfterAssignment, op_start, op_start + len, msg)
@@ -1610,7 +1607,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             let c = self.peek().unwrap_or(' ');
-            if self.redirection_len().is_some() && !(c.is_ascii_digit() && self.number_is_argument()) {
+            if self.redirection_len().is_some() {
                 redirections.push(self.redirection()?);
                 continue;
             }
@@ -1644,11 +1641,6 @@ impl<'a> Parser<'a> {
             elements.push(CommandElementAst::Expression(self.command_argument_list()?));
         }
         Ok(CommandAst { span: self.span_from(start), command_elements: elements, invocation_operator, redirections })
-    }
-
-    /// `2>&1` vs. the argument `2`: a digit followed by `>` is a redirection.
-    fn number_is_argument(&self) -> bool {
-        false
     }
 
     // G command-parameter
