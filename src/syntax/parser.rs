@@ -1433,7 +1433,7 @@ impl<'a> Parser<'a> {
                     let s = Span::new(estart, self.pos);
                     let _ = expr;
                     return Err(self.err(
-                        Id::UnexpectedToken,
+                        Id::ExpressionsMustBeFirstInPipeline,
                         s.start,
                         s.end,
                         "Expressions are only allowed as the first element of a pipeline.",
