@@ -183,11 +183,11 @@ pub fn main() -> i32 {
             return EXIT_BAD_ARGS;
         }
     };
-    if let Some(dir) = &inv.options.working_directory {
-        if let Err(e) = std::env::set_current_dir(dir) {
-            eprintln!("Cannot set the working directory to '{dir}': {e}");
-            return EXIT_BAD_ARGS;
-        }
+    if let Some(dir) = &inv.options.working_directory
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        eprintln!("Cannot set the working directory to '{dir}': {e}");
+        return EXIT_BAD_ARGS;
     }
     match inv.action {
         Action::Version => {
