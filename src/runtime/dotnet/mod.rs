@@ -6,10 +6,16 @@
 //! .NET 8 (the runtime of PowerShell 7.4) with culture en-US for culture
 //! sensitive operations and the invariant culture where PowerShell uses it.
 
+pub mod composite;
 pub mod datetime;
+pub mod dtformat;
+pub mod number;
 pub mod timespan;
 
+pub use composite::{FormatArg, FormatError, composite_format, format_arg};
 pub use datetime::{DateTime, DateTimeKind, DayOfWeek};
+pub use dtformat::{format_datetime, format_timespan, get_date_format, uformat};
+pub use number::{Decimal, Numeric, double_to_string, format_number, single_to_string};
 pub use timespan::TimeSpan;
 
 use std::fmt;
