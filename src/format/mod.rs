@@ -1,1 +1,31 @@
-//! format layer (see ARCHITECTURE.md).
+//! Output as pwsh 7 prints it: the text layout of Format-Table, Format-List
+//! and Format-Wide (plain text, not a terminal, width 120, en-US), the
+//! display strings of Exchange value types, and the default views of the
+//! Exchange object types.
+//!
+//! This layer knows strings, not runtime values: the runtime turns each
+//! object into rows of cell strings (or `Name : value` entries) and picks a
+//! view; everything here is pure and tested without a shell.
+//!
+//! - `table`: `TableSpec` / `render_table` for a whole table, `TableStream`
+//!   for rows as they arrive, `TableLayout` for fixed widths.
+//! - `list`: `ListEntry` / `render_list`.
+//! - `wide`: `render_wide`.
+//! - `values`: `ByteQuantifiedSize`, `Unlimited`, `format_enumeration`.
+//! - `views`: `view_for(type_name)`, the default view of each Exchange type.
+//! - `cells`: display widths and line wrapping shared by the writers.
+
+pub mod cells;
+pub mod list;
+pub mod table;
+pub mod values;
+pub mod views;
+pub mod wide;
+
+pub use list::{ListEntry, render_list, render_list_width, write_list_entry};
+pub use table::{
+    Align, Column, DEFAULT_WIDTH, GROUPING_WINDOW, TableLayout, TableOptions, TableSpec, TableStream, render_table,
+};
+pub use values::{ByteQuantifiedSize, FORMAT_ENUMERATION_LIMIT, Unlimited, format_enumeration, group_thousands};
+pub use views::{View, ViewColumn, ViewShape, view_for, view_for_cmdlet, views};
+pub use wide::{render_wide, wide_columns_for};
