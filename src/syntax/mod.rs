@@ -4,8 +4,12 @@
 //! Architecture invariant: this module imports nothing else of the crate.
 
 pub mod ast;
+mod chars;
 mod error;
+mod expr;
 pub mod lexer;
+mod number;
+mod parser;
 
 pub use error::{ParseError, ParseErrorId, render_position};
 
@@ -29,22 +33,10 @@ impl Span {
     }
 }
 
-/// Parses a whole script.
+/// Parses a whole script. On failure, returns every error found (pwsh reports
+/// several errors per file where it can recover).
 pub fn parse(source: &str) -> Result<ast::ScriptBlockAst, Vec<ParseError>> {
-    let span = Span::new(0, source.len());
-    Ok(ast::ScriptBlockAst {
-        span,
-        param_block: None,
-        begin_block: None,
-        process_block: None,
-        end_block: Some(ast::NamedBlockAst {
-            span,
-            block_kind: ast::BlockKind::End,
-            unnamed: true,
-            statements: Vec::new(),
-        }),
-        dynamic_param_block: None,
-    })
+    parser::Parser::new(source).parse_script()
 }
 
 /// True when `source` fails to parse only because more input is needed
