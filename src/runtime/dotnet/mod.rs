@@ -11,12 +11,14 @@ pub mod datetime;
 pub mod dtformat;
 pub mod dtparse;
 pub mod number;
+pub mod regex;
 pub mod timespan;
 
 pub use composite::{FormatArg, FormatError, composite_format, format_arg};
 pub use datetime::{DateTime, DateTimeKind, DayOfWeek};
 pub use dtformat::{format_datetime, format_timespan, get_date_format, uformat};
 pub use number::{Decimal, Numeric, double_to_string, format_number, single_to_string};
+pub use regex::{DotNetRegex, RegexError, RegexMatch, RegexOptions, regex_escape, translate_regex};
 pub use timespan::TimeSpan;
 
 use std::fmt;
