@@ -13,6 +13,7 @@ pub mod dtparse;
 pub mod number;
 pub mod regex;
 pub mod timespan;
+pub mod wildcard;
 
 pub use composite::{FormatArg, FormatError, composite_format, format_arg};
 pub use datetime::{DateTime, DateTimeKind, DayOfWeek};
@@ -20,6 +21,7 @@ pub use dtformat::{format_datetime, format_timespan, get_date_format, uformat};
 pub use number::{Decimal, Numeric, double_to_string, format_number, single_to_string};
 pub use regex::{DotNetRegex, RegexError, RegexMatch, RegexOptions, regex_escape, translate_regex};
 pub use timespan::TimeSpan;
+pub use wildcard::{WildcardError, WildcardPattern};
 
 use std::fmt;
 
