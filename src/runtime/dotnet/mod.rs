@@ -12,6 +12,7 @@ pub mod dtformat;
 pub mod dtparse;
 pub mod number;
 pub mod regex;
+pub mod strings;
 pub mod timespan;
 pub mod wildcard;
 
