@@ -103,6 +103,11 @@ pub enum NumKind {
     Decimal,
 }
 
+/// A double's exact decimal expansion has at most 767 significant and 1074
+/// fractional digits; asking for more only adds zeros, which the layout
+/// code pads anyway.
+const MAX_DIGITS: usize = 1100;
+
 /// The digit buffer: value = 0.D1D2D3... × 10^scale.
 #[derive(Debug, Clone)]
 struct NumBuf {
@@ -169,20 +174,20 @@ impl NumBuf {
     }
     /// `sig` correctly rounded significant digits (sig >= 1).
     fn sig_f64(v: f64, sig: usize, kind: NumKind) -> NumBuf {
-        let s = format!("{:.*e}", sig.saturating_sub(1), v.abs());
+        let s = format!("{:.*e}", sig.clamp(1, MAX_DIGITS) - 1, v.abs());
         Self::from_sci(v.is_sign_negative(), &s, kind)
     }
     fn sig_f32(v: f32, sig: usize) -> NumBuf {
-        let s = format!("{:.*e}", sig.saturating_sub(1), v.abs());
+        let s = format!("{:.*e}", sig.clamp(1, MAX_DIGITS) - 1, v.abs());
         Self::from_sci(v.is_sign_negative(), &s, NumKind::Single)
     }
     /// Correctly rounded to `frac` fractional digits.
     fn frac_f64(v: f64, frac: usize, kind: NumKind) -> NumBuf {
-        let s = format!("{:.*}", frac, v.abs());
+        let s = format!("{:.*}", frac.min(MAX_DIGITS), v.abs());
         Self::from_fixed(v.is_sign_negative(), &s, kind)
     }
     fn frac_f32(v: f32, frac: usize) -> NumBuf {
-        let s = format!("{:.*}", frac, v.abs());
+        let s = format!("{:.*}", frac.min(MAX_DIGITS), v.abs());
         Self::from_fixed(v.is_sign_negative(), &s, NumKind::Single)
     }
 
