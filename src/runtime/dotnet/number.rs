@@ -18,7 +18,7 @@ use std::fmt::Write;
 /// .NET's message for an unknown format specifier.
 pub const BAD_FORMAT_SPECIFIER: &str = "Format specifier was invalid.";
 
-/// en-US number formatting symbols (.NET 5+ with ICU).
+/// en-US number formatting data (.NET 5+ with ICU).
 mod en_us {
     pub const NEGATIVE_SIGN: &str = "-";
     pub const DECIMAL_SEP: &str = ".";
@@ -29,7 +29,12 @@ mod en_us {
     pub const NAN: &str = "NaN";
     pub const POSITIVE_INFINITY: &str = "∞";
     pub const NEGATIVE_INFINITY: &str = "-∞";
-    pub const DECIMAL_DIGITS: i32 = 2;
+    /// NumberDecimalDigits and PercentDecimalDigits: 3 with ICU's CLDR data
+    /// (`#,##0.###`), which .NET 5+ uses on Linux and Windows alike
+    /// (dotnet/runtime#45308, #119239); `(1).ToString("N")` is `1.000`.
+    pub const DECIMAL_DIGITS: i32 = 3;
+    /// CurrencyDecimalDigits (USD).
+    pub const CURRENCY_DIGITS: i32 = 2;
 }
 
 /// System.Decimal as a signed 96-bit mantissa and a power-of-ten scale
@@ -410,7 +415,8 @@ fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<
     let mut buf = match float_value {
         Some((vf, single)) => match upper {
             b'C' | b'F' | b'N' | b'P' => {
-                let mut frac = p.unwrap_or(en_us::DECIMAL_DIGITS) as usize;
+                let mut frac =
+                    p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { en_us::DECIMAL_DIGITS }) as usize;
                 if upper == b'P' {
                     frac += 2;
                 }
@@ -439,7 +445,7 @@ fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<
     let float = matches!(kind, NumKind::Double | NumKind::Single);
     match upper {
         b'C' | b'F' | b'N' | b'P' => {
-            let n = p.unwrap_or(en_us::DECIMAL_DIGITS);
+            let n = p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { en_us::DECIMAL_DIGITS });
             if upper == b'P' {
                 buf.scale += 2;
             }
@@ -967,16 +973,21 @@ mod tests {
         assert_eq!(i(-1234, "D6"), "-001234");
         assert_eq!(d(1052.0329112756, "E"), "1.052033E+003");
         assert_eq!(d(-1052.0329112756, "e2"), "-1.05e+003");
-        assert_eq!(d(1234.567, "F"), "1234.57");
+        // Default F/N/P precision is ICU's 3 (the doc's 2 is Windows NLS).
+        assert_eq!(d(1234.567, "F"), "1234.567");
+        assert_eq!(d(1234.5678, "F"), "1234.568");
         assert_eq!(i(1234, "F1"), "1234.0");
         assert_eq!(d(-1234.56, "F4"), "-1234.5600");
         assert_eq!(d(-123.456, "G"), "-123.456");
         assert_eq!(d(123.4546, "G4"), "123.5");
         assert_eq!(d(-1.234567890e-25, "G"), "-1.23456789E-25");
-        assert_eq!(d(1234.567, "N"), "1,234.57");
+        assert_eq!(d(1234.567, "N"), "1,234.567");
+        assert_eq!(i(21, "n"), "21.000");
         assert_eq!(i(1234, "N1"), "1,234.0");
         assert_eq!(d(-1234.56, "N3"), "-1,234.560");
-        assert_eq!(i(1, "P"), "100.00%");
+        assert_eq!(i(1, "P"), "100.000%");
+        assert_eq!(d(0.95, "p"), "95.000%");
+        assert_eq!(d(1234.5, "C"), "$1,234.50");
         assert_eq!(d(-0.39678, "P1"), "-39.7%");
         assert_eq!(d(123456789.12345678, "R"), "123456789.12345678");
         assert_eq!(d("-1234567890.12345678".parse().unwrap(), "R"), "-1234567890.1234567");
