@@ -46,6 +46,10 @@ pub struct Decimal {
     pub scale: u8,
 }
 
+fn decimal_overflow() -> DotNetError {
+    DotNetError::overflow("Value was either too large or too small for a Decimal.")
+}
+
 /// Largest decimal mantissa magnitude (2^96 - 1).
 pub const DECIMAL_MAX_MANTISSA: i128 = (1i128 << 96) - 1;
 
@@ -60,6 +64,78 @@ impl Decimal {
     pub fn from_i64(v: i64) -> Decimal {
         Decimal { mantissa: i128::from(v), scale: 0 }
     }
+    /// `Decimal.Parse(s, InvariantCulture)` (NumberStyles.Number: white
+    /// space, sign, `,` groups, `.`); trailing zeros keep their scale
+    /// (`"1.50"` is 1.50). Exponents are not allowed, as in .NET.
+    pub fn parse(s: &str) -> Result<Decimal, DotNetError> {
+        let bad =
+            || DotNetError::new(ExceptionKind::Format, format!("The input string '{s}' was not in a correct format."));
+        let t = s.trim();
+        let (neg, body) = match t.as_bytes().first() {
+            Some(b'-') => (true, &t[1..]),
+            Some(b'+') => (false, &t[1..]),
+            _ => (false, t),
+        };
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        if int.starts_with(',') || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let int: String = int.chars().filter(|&c| c != ',').collect();
+        if !int.bytes().all(|b| b.is_ascii_digit()) || (int.is_empty() && frac.is_empty()) {
+            return Err(bad());
+        }
+        // Digits past scale 28, or past what 96 bits hold, are dropped.
+        let mut digits: String = format!("{int}{frac}");
+        let mut scale = frac.len();
+        let fits = |d: &str| {
+            let d = d.trim_start_matches('0');
+            d.len() <= 29 && (d.is_empty() || d.parse::<i128>().is_ok_and(|m| m <= DECIMAL_MAX_MANTISSA))
+        };
+        while scale > 0 && (scale > 28 || !fits(&digits)) {
+            digits.pop();
+            scale -= 1;
+        }
+        if !fits(&digits) {
+            return Err(decimal_overflow());
+        }
+        let mag: i128 = digits.trim_start_matches('0').parse().unwrap_or(0);
+        Decimal::new(if neg { -mag } else { mag }, scale as u8).ok_or_else(decimal_overflow)
+    }
+
+    /// `Convert.ToDecimal(double)`: 15 significant digits, trailing zeros
+    /// dropped (`[decimal]0.1` is 0.1, `[decimal](1/3)` is 0.333333333333333).
+    pub fn from_f64(v: f64) -> Result<Decimal, DotNetError> {
+        if !v.is_finite() || v.abs() >= 7.922_816_251_426_434e28 {
+            return Err(decimal_overflow());
+        }
+        if v == 0.0 {
+            return Ok(Decimal::default());
+        }
+        let buf = NumBuf::sig_f64(v, 15, NumKind::Double);
+        // value = 0.DIGITS × 10^scale; mantissa = DIGITS, decimal scale = len - scale.
+        let len = buf.digits.len() as i32;
+        let mut dec_scale = len - buf.scale;
+        let mut digits = String::from_utf8_lossy(&buf.digits).into_owned();
+        if dec_scale < 0 {
+            digits.extend(std::iter::repeat_n('0', (-dec_scale) as usize));
+            dec_scale = 0;
+        }
+        while dec_scale > 28 {
+            // Too small: round to 28 places.
+            let keep = digits.len() as i32 - (dec_scale - 28);
+            if keep <= 0 {
+                return Ok(Decimal::default());
+            }
+            let mut b = NumBuf { neg: false, digits: digits.clone().into_bytes(), scale: 0, kind: NumKind::Decimal };
+            b.round(keep);
+            digits = String::from_utf8_lossy(&b.digits).into_owned();
+            dec_scale = 28 - (keep - digits.len() as i32);
+        }
+        let mag: i128 = digits.parse().map_err(|_| decimal_overflow())?;
+        let mag = if buf.neg { -mag } else { mag };
+        Decimal::new(mag, dec_scale as u8).ok_or_else(decimal_overflow)
+    }
+
     /// Nearest double.
     pub fn to_f64(self) -> f64 {
         // Exact through the string route: parse is correctly rounded.
@@ -1117,6 +1193,29 @@ mod tests {
         assert_eq!(single_to_string(3.4028235e38), "3.402823E+38");
         assert_eq!(single_to_string(0.1), "0.1");
         assert_eq!(double_to_string_roundtrip(1.0 / 3.0), "0.3333333333333333");
+    }
+
+    #[test]
+    fn decimal_parse_and_from_double() {
+        let p = |s: &str| Decimal::parse(s).unwrap().to_string();
+        assert_eq!(p("1.50"), "1.50");
+        assert_eq!(p(" -1,234.5 "), "-1234.5");
+        assert_eq!(p(".5"), "0.5");
+        assert_eq!(p("0.0000000000000000000000000000001"), "0.0000000000000000000000000000");
+        assert!(Decimal::parse("1e5").is_err());
+        assert!(Decimal::parse("abc").is_err());
+        assert!(Decimal::parse("").is_err());
+        assert!(Decimal::parse("99999999999999999999999999999999").is_err());
+        let f = |v: f64| Decimal::from_f64(v).unwrap().to_string();
+        assert_eq!(f(0.1), "0.1");
+        assert_eq!(f(1.0), "1");
+        assert_eq!(f(100.0), "100");
+        assert_eq!(f(1.0 / 3.0), "0.333333333333333");
+        assert_eq!(f(-2.5e-5), "-0.000025");
+        assert_eq!(f(1e20), "100000000000000000000");
+        assert_eq!(f(1e-30), "0");
+        assert!(Decimal::from_f64(1e30).is_err());
+        assert!(Decimal::from_f64(f64::NAN).is_err());
     }
 
     #[test]
