@@ -988,6 +988,10 @@ pub fn double_to_string(v: f64) -> String {
     if v.is_infinite() {
         return if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
     }
+    // Fast path: whole numbers below 1E+15 print as integers.
+    if v.fract() == 0.0 && v.abs() < 1e15 && !(v == 0.0 && v.is_sign_negative()) {
+        return (v as i64).to_string();
+    }
     let mut buf = NumBuf::sig_f64(v, 15, NumKind::Double);
     buf.round(15);
     let mut out = String::with_capacity(24);
@@ -1185,6 +1189,10 @@ mod tests {
         assert_eq!(double_to_string(999999999999999.0), "999999999999999");
         assert_eq!(double_to_string(1e-5), "1E-05");
         assert_eq!(double_to_string(-500.0), "-500");
+        assert_eq!(double_to_string(-0.0), "-0");
+        assert_eq!(double_to_string(0.0), "0");
+        assert_eq!(double_to_string(999_999_999_999_999.0), "999999999999999");
+        assert_eq!(double_to_string(-1e15), "-1E+15");
         assert_eq!(double_to_string(std::f64::consts::E), "2.71828182845905");
         assert_eq!(double_to_string(f64::NAN), "NaN");
         assert_eq!(double_to_string(f64::NEG_INFINITY), "-Infinity");
