@@ -41,7 +41,7 @@ fn unsupported(construct: &str) -> RegexError {
 }
 
 /// `RegexOptions` that PowerShell passes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RegexOptions {
     pub ignore_case: bool,
     pub multiline: bool,
@@ -695,6 +695,34 @@ impl DotNetRegex {
     }
 }
 
+thread_local! {
+    static CACHE: std::cell::RefCell<std::collections::HashMap<(String, RegexOptions), std::sync::Arc<DotNetRegex>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Entries kept per thread before the cache starts over.
+const CACHE_CAPACITY: usize = 256;
+
+impl DotNetRegex {
+    /// A compiled regex from a per-thread cache, as .NET's Regex cache
+    /// serves `-match` in a loop: the pattern is translated and compiled once.
+    pub fn cached(pattern: &str, options: RegexOptions) -> Result<std::sync::Arc<DotNetRegex>, RegexError> {
+        let key = (pattern.to_string(), options);
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let re = std::sync::Arc::new(DotNetRegex::new(pattern, options)?);
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= CACHE_CAPACITY {
+                c.clear();
+            }
+            c.insert(key, re.clone());
+        });
+        Ok(re)
+    }
+}
+
 /// A piece of a parsed replacement string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum ReplPart {
@@ -968,6 +996,17 @@ mod tests {
         assert_eq!(regex_escape("\t\n"), "\\t\\n");
         let s = "C:\\Temp\\file (1).txt";
         assert!(cs(&regex_escape(s)).is_match(s).unwrap());
+    }
+
+    #[test]
+    fn cache_returns_the_same_compiled_regex() {
+        let a = DotNetRegex::cached("a+b", RegexOptions::IGNORE_CASE).unwrap();
+        let b = DotNetRegex::cached("a+b", RegexOptions::IGNORE_CASE).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+        let c = DotNetRegex::cached("a+b", RegexOptions::default()).unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&a, &c));
+        assert!(a.is_match("AAB").unwrap() && !c.is_match("AAB").unwrap());
+        assert!(DotNetRegex::cached("(", RegexOptions::default()).is_err());
     }
 
     #[test]
