@@ -57,13 +57,18 @@ impl RegexOptions {
 
 /// The capture groups of a pattern in order of their opening parenthesis:
 /// `None` for unnamed, `Some(name)` for named.
-fn scan_groups(p: &[char]) -> Vec<Option<String>> {
+fn scan_groups(p: &[char], extended: bool) -> Vec<Option<String>> {
     let mut groups = Vec::new();
     let mut i = 0;
     let mut in_class = false;
     while i < p.len() {
         match p[i] {
             '\\' => i += 2,
+            '#' if extended && !in_class => {
+                while i < p.len() && p[i] != '\n' {
+                    i += 1;
+                }
+            }
             '[' if !in_class => {
                 in_class = true;
                 i += 1;
@@ -160,6 +165,8 @@ struct Translator<'a> {
     src: &'a str,
     out: String,
     multiline: bool,
+    /// IgnorePatternWhitespace: `#` starts a comment to the end of the line.
+    extended: bool,
     /// .NET group number -> fancy-regex index.
     number_map: Vec<usize>,
 }
@@ -462,6 +469,13 @@ impl Translator<'_> {
                     self.out.push_str(if self.multiline { "$" } else { "(?=\\n?\\z)" });
                     i += 1;
                 }
+                '#' if self.extended => {
+                    // A comment: copied as is, never interpreted.
+                    while i < self.p.len() && self.p[i] != '\n' {
+                        self.out.push(self.p[i]);
+                        i += 1;
+                    }
+                }
                 _ => {
                     self.out.push(c);
                     i += 1;
@@ -478,7 +492,21 @@ impl Translator<'_> {
 /// Rewrite a .NET pattern into fancy-regex syntax. `multiline` says whether
 /// RegexOptions.Multiline is on (it changes what `$` means).
 pub fn translate_regex_with(pattern: &str, multiline: bool) -> Result<String, RegexError> {
-    Ok(translate(pattern, multiline)?.0)
+    Ok(translate(pattern, multiline, false)?.0)
+}
+
+/// Is inline option `flag` switched on somewhere (`(?x)`, `(?ix:...)`)?
+fn has_inline_flag(pattern: &str, flag: char) -> bool {
+    let mut rest = pattern;
+    while let Some(i) = rest.find("(?") {
+        let after = &rest[i + 2..];
+        let flags: String = after.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        if flags.contains(flag) && flags.chars().all(|c| "imnsx".contains(c)) {
+            return true;
+        }
+        rest = after;
+    }
+    false
 }
 
 /// Rewrite a .NET pattern (no options) into fancy-regex syntax.
@@ -486,9 +514,10 @@ pub fn translate_regex(pattern: &str) -> Result<String, RegexError> {
     translate_regex_with(pattern, false)
 }
 
-fn translate(pattern: &str, multiline: bool) -> Result<(String, Vec<GroupInfo>), RegexError> {
+fn translate(pattern: &str, multiline: bool, extended: bool) -> Result<(String, Vec<GroupInfo>), RegexError> {
+    let extended = extended || has_inline_flag(pattern, 'x');
     let p: Vec<char> = pattern.chars().collect();
-    let scanned = scan_groups(&p);
+    let scanned = scan_groups(&p, extended);
     let groups = dotnet_groups(&scanned);
     let mut number_map = vec![0usize; groups.len()];
     for g in &groups {
@@ -501,8 +530,9 @@ fn translate(pattern: &str, multiline: bool) -> Result<(String, Vec<GroupInfo>),
         return Err(unsupported("duplicate group name"));
     }
     // A (?m) anywhere makes `$` multiline for the whole pattern.
-    let multiline = multiline || pattern.contains("(?m") || pattern.contains("(?im") || pattern.contains("(?sm");
-    let mut t = Translator { p, src: pattern, out: String::with_capacity(pattern.len() + 8), multiline, number_map };
+    let multiline = multiline || has_inline_flag(pattern, 'm');
+    let mut t =
+        Translator { p, src: pattern, out: String::with_capacity(pattern.len() + 8), multiline, extended, number_map };
     t.run()?;
     Ok((t.out, groups))
 }
@@ -579,7 +609,7 @@ fn runtime_error(e: fancy_regex::Error) -> RegexError {
 impl DotNetRegex {
     /// Compile `pattern` with `options`.
     pub fn new(pattern: &str, options: RegexOptions) -> Result<DotNetRegex, RegexError> {
-        let (translated, groups) = translate(pattern, options.multiline)?;
+        let (translated, groups) = translate(pattern, options.multiline, options.ignore_pattern_whitespace)?;
         let re = fancy_regex::RegexBuilder::new(&translated)
             .case_insensitive(options.ignore_case)
             .multi_line(options.multiline)
@@ -871,6 +901,17 @@ mod tests {
         assert_eq!(translate_regex("a(?#note)b").unwrap(), "ab");
         assert_eq!(translate_regex("\\<b\\>").unwrap(), "<b>");
         assert_eq!(translate_regex("[\\b]").unwrap(), "[\\x08]");
+    }
+
+    #[test]
+    fn extended_mode_comments() {
+        let o = RegexOptions { ignore_pattern_whitespace: true, ..Default::default() };
+        let re = DotNetRegex::new("(\\d+) # a number (with parens\n - (\\w+)", o).unwrap();
+        let m = re.first_match("42-ab").unwrap().unwrap();
+        assert_eq!(m.group_text("42-ab", 2), Some("ab"));
+        assert!(DotNetRegex::new("(?x) a b # c (", RegexOptions::default()).unwrap().is_match("ab").unwrap());
+        assert!(has_inline_flag("(?im)x", 'm'));
+        assert!(!has_inline_flag("(?<m>x)", 'm'));
     }
 
     #[test]
