@@ -199,7 +199,8 @@ pub fn composite_format(fmt: &str, args: &[FormatArg<'_>]) -> Result<String, For
         let arg = args.get(index).ok_or_else(|| DotNetError::new(ExceptionKind::Format, INDEX_OUT_OF_RANGE))?;
         let start = out.len();
         format_arg_into(&mut out, arg, &item_format)?;
-        let written = out[start..].chars().count();
+        // Widths count UTF-16 code units, as .NET strings do.
+        let written = out[start..].encode_utf16().count();
         if width > written {
             let padding = " ".repeat(width - written);
             if left {
