@@ -307,6 +307,10 @@ impl TableLayout {
     }
 }
 
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
 /// pwsh's `GenerateRowField`: fit one value into `width` cells.
 fn field(out: &mut String, value: &str, width: usize, align: Align, add_padding: bool) {
     let owned;
@@ -325,21 +329,21 @@ fn field(out: &mut String, value: &str, width: usize, align: Align, add_padding:
         let pad_count = width - len;
         match align {
             Align::Right => {
-                out.push_str(&pad(pad_count));
+                push_spaces(out, pad_count);
                 out.push_str(s);
             }
             Align::Center => {
                 let left = pad_count / 2;
-                out.push_str(&pad(left));
+                push_spaces(out, left);
                 out.push_str(s);
                 if add_padding {
-                    out.push_str(&pad(pad_count - left));
+                    push_spaces(out, pad_count - left);
                 }
             }
             _ => {
                 out.push_str(s);
                 if add_padding {
-                    out.push_str(&pad(pad_count));
+                    push_spaces(out, pad_count);
                 }
             }
         }
