@@ -12,17 +12,23 @@
 //! - `list`: `ListEntry` / `render_list`.
 //! - `wide`: `render_wide`.
 //! - `values`: `ByteQuantifiedSize`, `Unlimited`, `format_enumeration`.
+//! - `group`: `-GroupBy` labels and per-group tables/lists.
+//! - `out`: Out-Default's shape rule, Out-String `-Stream`/`-Width`.
 //! - `views`: `view_for(type_name)`, the default view of each Exchange type.
 //! - `cells`: display widths and line wrapping shared by the writers.
 
 pub mod cells;
+pub mod group;
 pub mod list;
+pub mod out;
 pub mod table;
 pub mod values;
 pub mod views;
 pub mod wide;
 
+pub use group::{Group, group_consecutive, render_grouped_list, render_grouped_table, write_group_label};
 pub use list::{ListEntry, render_list, render_list_width, write_list_entry};
+pub use out::{default_shape, out_string_widths, stream_lines};
 pub use table::{
     Align, Column, DEFAULT_WIDTH, GROUPING_WINDOW, TableLayout, TableOptions, TableSpec, TableStream, render_table,
 };
