@@ -391,6 +391,10 @@ fn field(out: &mut String, value: &str, width: usize, align: Align, add_padding:
 /// width), then pwsh's `ColumnWidthManager`.
 fn compute_widths(columns: &[Column], options: &TableOptions, sample: &[Vec<String>]) -> Vec<isize> {
     let n = columns.len();
+    // pwsh disables the table writer below 5 screen columns
+    if options.width < 5 {
+        return vec![-1; n];
+    }
     let mut widths: Vec<isize> = vec![0; n];
     let hinted = options.autosize || columns.first().is_some_and(|c| c.width.is_none());
     if hinted {
@@ -673,6 +677,12 @@ mod tests {
         assert_eq!(t.push_row(s(&["x"])), "");
         assert_eq!(t.push_row(s(&["long"])), "");
         assert_eq!(t.finish(), "\na\n-\nx\nlong\n\n");
+    }
+
+    #[test]
+    fn too_narrow_screen_disables_the_table() {
+        let t = TableSpec { width: 4, ..TableSpec::new(vec![Column::new("a")]).with_rows(vec![s(&["x"])]) };
+        assert_eq!(render_table(&t), "\n\n");
     }
 
     #[test]
