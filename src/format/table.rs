@@ -497,7 +497,9 @@ fn current_width(widths: &[isize]) -> isize {
 ///   (and cut when wider).
 /// - `-AutoSize`: every row is held until [`TableStream::finish`].
 ///
-/// Each call returns the text to print now (possibly empty).
+/// The first row always gives the table's leading blank line at once (pwsh
+/// writes it before its window closes, so host output printed meanwhile
+/// comes after it). Each call returns the text to print now (possibly empty).
 #[derive(Debug)]
 pub struct TableStream {
     columns: Vec<Column>,
@@ -546,18 +548,28 @@ impl TableStream {
             return out;
         }
         let now = Instant::now();
-        let started = *self.started.get_or_insert(now);
+        let started = match self.started {
+            Some(t) => t,
+            None => {
+                // pwsh prints the table's leading blank line (its format
+                // start) at once; only the header and rows wait for the window
+                out.push('\n');
+                self.started = Some(now);
+                now
+            }
+        };
         self.pending.push((row, align));
         if let Some(window) = self.window
             && now.duration_since(started) >= window
         {
-            return self.flush();
+            out.push_str(&self.flush());
         }
         out
     }
 
     /// Ends the grouping window now: fixes the widths from the held rows and
-    /// returns the blank line, header and those rows. Nothing when no row came.
+    /// returns the header and those rows (the leading blank line came with
+    /// the first row). Nothing when no row came.
     pub fn flush(&mut self) -> String {
         let mut out = String::new();
         if self.layout.is_some() || self.pending.is_empty() {
@@ -565,7 +577,6 @@ impl TableStream {
         }
         let sample: Vec<Vec<String>> = self.pending.iter().map(|(r, _)| r.clone()).collect();
         let layout = TableLayout::new(&self.columns, &self.options, &sample);
-        out.push('\n');
         layout.write_header(&mut out);
         for (row, align) in self.pending.drain(..) {
             layout.write_row(&mut out, &row, align.as_deref());
@@ -652,11 +663,12 @@ mod tests {
     fn stream_holds_rows_for_the_window() {
         let mut t = TableStream::new(vec![Column::new("abc"), Column::new("bcd")], TableOptions::default())
             .with_window(Duration::from_secs(3600));
-        assert_eq!(t.push_row(s(&["1234", "123"])), "");
+        // the leading blank line comes at once, the header waits
+        assert_eq!(t.push_row(s(&["1234", "123"])), "\n");
         assert_eq!(t.push_row(s(&["1", "1234"])), "");
         assert!(!t.started());
         let head = t.flush();
-        assert_eq!(head, "\nabc  bcd\n---  ---\n1234 123\n1    1234\n");
+        assert_eq!(head, "abc  bcd\n---  ---\n1234 123\n1    1234\n");
         // later rows keep the widths and are cut
         assert_eq!(t.push_row(s(&["123456", "x"])), "123… x\n");
         assert_eq!(t.finish(), "\n");
@@ -674,9 +686,9 @@ mod tests {
     fn stream_autosize_waits_for_finish() {
         let mut t =
             TableStream::new(vec![Column::new("a")], TableOptions { autosize: true, ..TableOptions::default() });
-        assert_eq!(t.push_row(s(&["x"])), "");
+        assert_eq!(t.push_row(s(&["x"])), "\n");
         assert_eq!(t.push_row(s(&["long"])), "");
-        assert_eq!(t.finish(), "\na\n-\nx\nlong\n\n");
+        assert_eq!(t.finish(), "a\n-\nx\nlong\n\n");
     }
 
     #[test]
