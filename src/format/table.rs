@@ -44,6 +44,23 @@ pub enum Align {
     Right,
 }
 
+impl Align {
+    /// The `Alignment` key of a calculated property: `left`, `center` or
+    /// `right`, case-insensitive, any prefix (`l`, `cent`), tried in that
+    /// order as pwsh does. `None` for anything else (pwsh reports an illegal
+    /// value).
+    pub fn from_name(name: &str) -> Option<Align> {
+        let n = name.trim();
+        if n.is_empty() {
+            return None;
+        }
+        [("left", Align::Left), ("center", Align::Center), ("right", Align::Right)]
+            .into_iter()
+            .find(|(legal, _)| legal.len() >= n.len() && legal[..n.len()].eq_ignore_ascii_case(n))
+            .map(|(_, a)| a)
+    }
+}
+
 /// One table column: its label, alignment and declared width (`None` when
 /// neither a view nor a calculated property's `Width` gave one).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -606,6 +623,17 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn alignment_names_match_by_prefix() {
+        assert_eq!(Align::from_name("center"), Some(Align::Center));
+        assert_eq!(Align::from_name("L"), Some(Align::Left));
+        assert_eq!(Align::from_name("Ri"), Some(Align::Right));
+        assert_eq!(Align::from_name("c"), Some(Align::Center));
+        assert_eq!(Align::from_name("middle"), None);
+        assert_eq!(Align::from_name(""), None);
+        assert_eq!(Align::from_name("lefty"), None);
     }
 
     #[test]
