@@ -198,7 +198,7 @@ impl TableLayout {
             return;
         }
         // labels can wrap when a column is narrower than its label
-        self.write_multiline(out, &self.headers, None, true);
+        self.write_multiline(out, &self.headers, None);
         let dashes: Vec<String> = self
             .headers
             .iter()
@@ -224,7 +224,7 @@ impl TableLayout {
             return;
         }
         if self.wrap {
-            self.write_multiline(out, row, align, false);
+            self.write_multiline(out, row, align);
         } else {
             self.write_single(out, row, align);
         }
@@ -260,8 +260,7 @@ impl TableLayout {
         out.push('\n');
     }
 
-    fn write_multiline(&self, out: &mut String, row: &[String], align: Option<&[Align]>, is_header: bool) {
-        let _ = is_header;
+    fn write_multiline(&self, out: &mut String, row: &[String], align: Option<&[Align]>) {
         let visible: Vec<usize> = (0..self.widths.len()).filter(|&k| self.widths[k] > 0).collect();
         if visible.is_empty() {
             return;
