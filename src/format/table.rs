@@ -415,11 +415,11 @@ fn compute_widths(columns: &[Column], options: &TableOptions, sample: &[Vec<Stri
     let hinted = options.autosize || columns.first().is_some_and(|c| c.width.is_none());
     if hinted {
         for (k, c) in columns.iter().enumerate() {
-            widths[k] = cells(&c.header) as isize;
+            widths[k] = clamp_width(cells(&c.header));
         }
         for row in sample {
             for (k, v) in row.iter().take(n).enumerate() {
-                let l = cells(v) as isize;
+                let l = clamp_width(cells(v));
                 if widths[k] < l {
                     widths[k] = l;
                 }
@@ -427,11 +427,19 @@ fn compute_widths(columns: &[Column], options: &TableOptions, sample: &[Vec<Stri
         }
     } else {
         for (k, c) in columns.iter().enumerate() {
-            widths[k] = c.width.unwrap_or(0) as isize;
+            widths[k] = clamp_width(c.width.unwrap_or(0));
         }
     }
-    fit_widths(&mut widths, options.width as isize);
+    fit_widths(&mut widths, clamp_width(options.width));
     widths
+}
+
+/// Widths beyond any screen (a `Width` of 2147483647, Out-String's unlimited
+/// width) are capped so sums cannot overflow; the cap is far wider than any
+/// terminal, so layouts are unchanged.
+fn clamp_width(w: usize) -> isize {
+    const CAP: usize = 1 << 24;
+    w.min(CAP) as isize
 }
 
 /// pwsh's `ColumnWidthManager.CalculateColumnWidths` (minimum width 1,
@@ -716,6 +724,19 @@ mod tests {
         assert_eq!(t.push_row(s(&["x"])), "\n");
         assert_eq!(t.push_row(s(&["long"])), "");
         assert_eq!(t.finish(), "a\n-\nx\nlong\n\n");
+    }
+
+    #[test]
+    fn huge_widths_do_not_overflow() {
+        let mut t =
+            TableSpec::new(vec![Column::new("a").with_width(usize::MAX), Column::new("b").with_width(usize::MAX)])
+                .with_rows(vec![s(&["x", "y"])]);
+        let out = render_table(&t);
+        // the first column takes the screen, the second is dropped
+        assert_eq!(out.lines().nth(3).map(str::len), Some(120));
+        t.width = usize::MAX;
+        t.columns = vec![Column::new("a"), Column::new("b")];
+        assert_eq!(render_table(&t), "\na b\n- -\nx y\n\n");
     }
 
     #[test]
