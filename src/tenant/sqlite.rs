@@ -194,6 +194,18 @@ fn unl_from_sql(v: Option<i64>) -> Unlimited<u32> {
     }
 }
 
+/// Which duration bucket a status counts towards: 0 queued, 1 in
+/// progress, 2 synced, 3 stalled (failed, stopped ...).
+fn duration_bucket(s: MigrationUserStatus) -> usize {
+    use MigrationUserStatus as U;
+    match s {
+        U::Queued => 0,
+        U::Syncing | U::IncrementalSyncing | U::Starting | U::Completing => 1,
+        U::Synced | U::IncrementalSynced | U::CompletionSynced => 2,
+        _ => 3,
+    }
+}
+
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
@@ -841,31 +853,48 @@ impl SqliteStore {
 
     /// Sets a user's status, accounting the time spent in the old one.
     fn set_user_status(c: &Connection, user_id: i64, new: MigrationUserStatus) -> TenantResult<()> {
-        let (old, since): (i64, i64) = c
-            .prepare_cached("SELECT status, status_since FROM migration_user WHERE id = ?1")?
-            .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let old = enum_of(old, MigrationUserStatus::Queued);
-        if old == new {
-            return Ok(());
-        }
-        let t = ms(now());
-        let spent = (t - since).max(0);
-        let bucket = match old {
-            MigrationUserStatus::Queued => "queued_ms",
-            MigrationUserStatus::Syncing
-            | MigrationUserStatus::IncrementalSyncing
-            | MigrationUserStatus::Starting
-            | MigrationUserStatus::Completing => "in_progress_ms",
-            MigrationUserStatus::Synced
-            | MigrationUserStatus::IncrementalSynced
-            | MigrationUserStatus::CompletionSynced => "synced_ms",
-            _ => "stalled_ms",
-        };
-        c.prepare_cached(&format!(
-            "UPDATE migration_user SET status = ?2, status_since = ?3, {bucket} = {bucket} + ?4 WHERE id = ?1"
-        ))?
-        .execute(params![user_id, new.value(), t, spent])?;
+        Self::bulk_set_user_status(c, "id = ?1", user_id, &|_| true, new, false)?;
         Ok(())
+    }
+
+    /// Moves the users matching `scope` (`id = ?1` or `batch_id = ?1`) whose
+    /// status satisfies `pred` to `new` in one statement, adding the time
+    /// spent in the old status to its duration bucket.
+    fn bulk_set_user_status(
+        c: &Connection,
+        scope: &str,
+        key: i64,
+        pred: &dyn Fn(MigrationUserStatus) -> bool,
+        new: MigrationUserStatus,
+        clear_error: bool,
+    ) -> TenantResult<usize> {
+        let list = |f: &dyn Fn(MigrationUserStatus) -> bool| -> String {
+            MigrationUserStatus::all()
+                .iter()
+                .filter(|s| f(**s))
+                .map(|s| s.value().to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let from = list(&|s| pred(s) && s != new);
+        if from.is_empty() {
+            return Ok(0);
+        }
+        let b = |k: usize| list(&|s| duration_bucket(s) == k);
+        let clear = if clear_error { ", error_type = NULL, error_message = NULL, error_time = NULL" } else { "" };
+        let sql = format!(
+            "UPDATE migration_user SET \
+             queued_ms = queued_ms + CASE WHEN status IN ({q}) THEN max(0, ?2 - status_since) ELSE 0 END, \
+             in_progress_ms = in_progress_ms + CASE WHEN status IN ({p}) THEN max(0, ?2 - status_since) ELSE 0 END, \
+             synced_ms = synced_ms + CASE WHEN status IN ({y}) THEN max(0, ?2 - status_since) ELSE 0 END, \
+             stalled_ms = stalled_ms + CASE WHEN status IN ({t}) THEN max(0, ?2 - status_since) ELSE 0 END, \
+             status = ?3, status_since = ?2{clear} WHERE {scope} AND status IN ({from})",
+            q = b(0),
+            p = b(1),
+            y = b(2),
+            t = b(3),
+        );
+        Ok(c.prepare_cached(&sql)?.execute(params![key, ms(now()), new.value()])?)
     }
 
     fn set_batch_status(c: &Connection, batch_id: i64, s: MigrationBatchStatus) -> TenantResult<()> {
@@ -934,19 +963,15 @@ impl SqliteStore {
         if !status::can_start(b.status) {
             return Err(status::start_error(&b.name, b.status));
         }
-        let ids: Vec<(i64, i64)> = tx
-            .prepare_cached("SELECT id, status FROM migration_user WHERE batch_id = ?1")?
-            .query_map([b.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let t = ms(now());
-        let mut requeue = tx.prepare_cached(
-            "UPDATE migration_user SET status = ?2, status_since = ?3, stalled_ms = stalled_ms + max(0, ?3 - status_since), error_type = NULL, error_message = NULL, error_time = NULL WHERE id = ?1",
+        Self::bulk_set_user_status(
+            tx,
+            "batch_id = ?1",
+            b.id,
+            &status::user_startable,
+            MigrationUserStatus::Queued,
+            true,
         )?;
-        for (id, s) in ids {
-            if status::user_startable(enum_of(s, MigrationUserStatus::Queued)) {
-                requeue.execute(params![id, MigrationUserStatus::Queued.value(), t])?;
-            }
-        }
+        let t = ms(now());
         tx.prepare_cached(
             "UPDATE batch SET status = ?2, started = coalesce(started, ?3), message = NULL WHERE id = ?1",
         )?
@@ -1630,15 +1655,7 @@ impl TenantStore for SqliteStore {
                 EngineState::Attached => (MigrationUserStatus::Stopping, MigrationBatchStatus::Stopping),
                 EngineState::Detached => (MigrationUserStatus::Stopped, MigrationBatchStatus::Stopped),
             };
-            let ids: Vec<(i64, i64)> = tx
-                .prepare_cached("SELECT id, status FROM migration_user WHERE batch_id = ?1")?
-                .query_map([b.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (id, s) in ids {
-                if status::user_stoppable(enum_of(s, MigrationUserStatus::Queued)) {
-                    Self::set_user_status(tx, id, user_to)?;
-                }
-            }
+            Self::bulk_set_user_status(tx, "batch_id = ?1", b.id, &status::user_stoppable, user_to, false)?;
             Self::set_batch_status(tx, b.id, batch_to)?;
             Self::add_report(tx, Some(b.id), None, "The migration batch was stopped.")?;
             Self::load_batch(tx, b.id)
@@ -1835,17 +1852,7 @@ impl TenantStore for SqliteStore {
             let spent = (ms(now()) - x.12).max(0);
             let cur = enum_of(x.13, MigrationUserStatus::Queued);
             let mut v = [x.8, x.9, x.10, x.11];
-            let k = match cur {
-                MigrationUserStatus::Queued => 0,
-                MigrationUserStatus::Syncing
-                | MigrationUserStatus::IncrementalSyncing
-                | MigrationUserStatus::Starting
-                | MigrationUserStatus::Completing => 1,
-                MigrationUserStatus::Synced
-                | MigrationUserStatus::IncrementalSynced
-                | MigrationUserStatus::CompletionSynced => 2,
-                _ => 3,
-            };
+            let k = duration_bucket(cur);
             v[k] += spent;
             (v[0], v[1], v[2], v[3])
         };
