@@ -363,6 +363,15 @@ fn check_limits(m: Unlimited<u32>, i: Unlimited<u32>) -> TenantResult<()> {
     Ok(())
 }
 
+/// `incremental`, lowered to `migrations` when it is higher.
+fn clamp_incremental(incremental: Unlimited<u32>, migrations: Unlimited<u32>) -> Unlimited<u32> {
+    match (incremental, migrations) {
+        (_, Unlimited::Unlimited) => incremental,
+        (Unlimited::Unlimited, m) => m,
+        (Unlimited::Value(i), Unlimited::Value(m)) => Unlimited::Value(i.min(m)),
+    }
+}
+
 fn check_auth(a: AuthenticationMethod) -> TenantResult<()> {
     if matches!(a, AuthenticationMethod::Basic | AuthenticationMethod::Ntlm) {
         Ok(())
@@ -1176,7 +1185,10 @@ impl TenantStore for SqliteStore {
                     let Some(dom) = dom else {
                         return Err(not_accepted_domain());
                     };
-                    let alias: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+                    let alias: String = match &p.alias {
+                        Some(a) => a.trim().to_string(),
+                        None => name.chars().filter(|c| !c.is_whitespace()).collect(),
+                    };
                     let a = format!("{alias}@{dom}");
                     (a.clone(), a)
                 }
@@ -1368,7 +1380,10 @@ impl TenantStore for SqliteStore {
         let auth = p.authentication.unwrap_or(AuthenticationMethod::Basic);
         check_auth(auth)?;
         let m = p.max_concurrent_migrations.unwrap_or(Unlimited::Value(100));
-        let i = p.max_concurrent_incremental_syncs.unwrap_or(Unlimited::Value(20));
+        // The documented default is 20; when MaxConcurrentMigrations is set
+        // lower and no value is given, the default follows it down so the
+        // rule incremental <= migrations holds.
+        let i = p.max_concurrent_incremental_syncs.unwrap_or(clamp_incremental(Unlimited::Value(20), m));
         check_limits(m, i)?;
         self.write(|tx| {
             if tx.prepare_cached("SELECT 1 FROM endpoint WHERE name = ?1")?.exists([&name])? {
@@ -1433,8 +1448,15 @@ impl TenantStore for SqliteStore {
             if let Some(m) = p.max_concurrent_migrations {
                 e.max_concurrent_migrations = m;
             }
-            if let Some(i) = p.max_concurrent_incremental_syncs {
-                e.max_concurrent_incremental_syncs = i;
+            match p.max_concurrent_incremental_syncs {
+                Some(i) => e.max_concurrent_incremental_syncs = i,
+                // Lowering MaxConcurrentMigrations alone lowers the
+                // incremental limit with it (the documented example
+                // `Set-MigrationEndpoint -MaxConcurrentMigrations 10` works).
+                None => {
+                    e.max_concurrent_incremental_syncs =
+                        clamp_incremental(e.max_concurrent_incremental_syncs, e.max_concurrent_migrations)
+                }
             }
             check_limits(e.max_concurrent_migrations, e.max_concurrent_incremental_syncs)?;
             tx.execute(
