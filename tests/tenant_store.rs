@@ -1178,3 +1178,23 @@ fn ep_params(e: &MigrationEndpoint) -> NewImapEndpoint {
         max_concurrent_incremental_syncs: None,
     }
 }
+
+#[test]
+fn recipient_and_user_views_of_a_mailbox() {
+    let (_d, s) = open();
+    domain(&s, "contoso.com");
+    let mb = mailbox(&s, "terry@contoso.com");
+    let r = Recipient(mb.clone());
+    assert_eq!(Recipient::type_names()[0], "Microsoft.Exchange.Data.Directory.Management.ReducedRecipient");
+    assert_eq!(prop(&r, "PrimarySmtpAddress").display(), "terry@contoso.com");
+    assert_eq!(prop(&r, "RecipientTypeDetails").display(), "UserMailbox");
+    let u = User(mb.clone());
+    assert_eq!(prop(&u, "UserPrincipalName").display(), "terry@contoso.com");
+    assert_eq!(u.identity(), "terry");
+    // Mailbox: the EXO default table columns exist; the password is never a property.
+    for col in ["Name", "Alias", "Database", "ProhibitSendQuota", "ExternalDirectoryObjectId"] {
+        prop(&mb, col);
+    }
+    assert_eq!(prop(&mb, "MaxSendSize").display(), "35 MB (36,700,160 bytes)");
+    assert!(mb.properties().iter().all(|(n, _)| !n.contains("Password")));
+}

@@ -1108,3 +1108,97 @@ impl TenantObject for TestMigrationServerAvailabilityOutcome {
         self.result.to_string()
     }
 }
+
+// ---------------------------------------------------------------- Recipient / User views
+
+/// Get-Recipient's view of a mailbox (ReducedRecipient).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recipient(pub Mailbox);
+
+impl TenantObject for Recipient {
+    type_names!(
+        Recipient,
+        [
+            "Microsoft.Exchange.Data.Directory.Management.ReducedRecipient",
+            "Microsoft.Exchange.Data.Directory.ADObject",
+            "Microsoft.Exchange.Data.ConfigurableObject"
+        ]
+    );
+    fn properties(&self) -> Vec<(&'static str, PropValue)> {
+        let m = &self.0;
+        let ident = id("Microsoft.Exchange.Data.Directory.ADObjectId", &m.name);
+        let mut p = vec![
+            ("Alias", PropValue::String(m.alias.clone())),
+            ("Database", PropValue::String(quotas::DATABASE.into())),
+            ("DisplayName", PropValue::String(m.display_name.clone())),
+            ("EmailAddresses", PropValue::Multi(vec![PropValue::String(format!("SMTP:{}", m.primary_smtp_address))])),
+            ("ExchangeGuid", PropValue::Guid(m.exchange_guid)),
+            ("ExternalDirectoryObjectId", PropValue::String(m.guid.to_string())),
+            ("FirstName", PropValue::opt_str(m.first_name.as_deref())),
+            ("LastName", PropValue::opt_str(m.last_name.as_deref())),
+            ("PrimarySmtpAddress", PropValue::String(m.primary_smtp_address.clone())),
+            ("RecipientType", PropValue::String("UserMailbox".into())),
+            ("RecipientTypeDetails", PropValue::enumv(m.recipient_type_details)),
+            ("WindowsLiveID", PropValue::String(m.user_principal_name.clone())),
+            ("Name", PropValue::String(m.name.clone())),
+            ("Identity", ident.clone()),
+            ("Guid", PropValue::Guid(m.guid)),
+            ("WhenChanged", PropValue::DateTime(m.when_changed)),
+            ("WhenCreated", PropValue::DateTime(m.when_created)),
+            ("WhenChangedUTC", PropValue::DateTime(m.when_changed)),
+            ("WhenCreatedUTC", PropValue::DateTime(m.when_created)),
+            ("ExchangeObjectId", PropValue::Guid(m.guid)),
+            ("Id", ident),
+        ];
+        base(&mut p, ObjectState::Unchanged);
+        p
+    }
+    fn identity(&self) -> String {
+        self.0.name.clone()
+    }
+}
+
+/// Get-User's view of a mailbox's user account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct User(pub Mailbox);
+
+impl TenantObject for User {
+    type_names!(
+        User,
+        [
+            "Microsoft.Exchange.Data.Directory.Management.User",
+            "Microsoft.Exchange.Data.Directory.Management.ADPresentationObject",
+            "Microsoft.Exchange.Data.ConfigurableObject"
+        ]
+    );
+    fn properties(&self) -> Vec<(&'static str, PropValue)> {
+        let m = &self.0;
+        let ident = id("Microsoft.Exchange.Data.Directory.ADObjectId", &m.name);
+        let mut p = vec![
+            ("AccountDisabled", PropValue::Bool(m.recipient_type_details == RecipientTypeDetails::SharedMailbox)),
+            ("DisplayName", PropValue::String(m.display_name.clone())),
+            ("FirstName", PropValue::String(m.first_name.clone().unwrap_or_default())),
+            ("LastName", PropValue::String(m.last_name.clone().unwrap_or_default())),
+            ("MicrosoftOnlineServicesID", PropValue::String(m.user_principal_name.clone())),
+            ("UserPrincipalName", PropValue::String(m.user_principal_name.clone())),
+            ("WindowsEmailAddress", PropValue::String(m.primary_smtp_address.clone())),
+            ("RecipientType", PropValue::String("UserMailbox".into())),
+            ("RecipientTypeDetails", PropValue::enumv(m.recipient_type_details)),
+            ("ExternalDirectoryObjectId", PropValue::String(m.guid.to_string())),
+            ("Name", PropValue::String(m.name.clone())),
+            ("Identity", ident.clone()),
+            ("Guid", PropValue::Guid(m.guid)),
+            ("WhenChanged", PropValue::DateTime(m.when_changed)),
+            ("WhenCreated", PropValue::DateTime(m.when_created)),
+            ("WhenChangedUTC", PropValue::DateTime(m.when_changed)),
+            ("WhenCreatedUTC", PropValue::DateTime(m.when_created)),
+            ("ExchangeObjectId", PropValue::Guid(m.guid)),
+            ("Id", ident),
+        ];
+        base(&mut p, ObjectState::Unchanged);
+        p
+    }
+    fn identity(&self) -> String {
+        self.0.name.clone()
+    }
+}
