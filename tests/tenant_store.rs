@@ -1198,3 +1198,34 @@ fn recipient_and_user_views_of_a_mailbox() {
     assert_eq!(prop(&mb, "MaxSendSize").display(), "35 MB (36,700,160 bytes)");
     assert!(mb.properties().iter().all(|(n, _)| !n.contains("Password")));
 }
+
+#[test]
+fn organization_config_defaults_and_settings_persist() {
+    let (d, s) = open();
+    let o = s.organization_config().unwrap();
+    assert_eq!(o.name, "exosh.local");
+    assert_eq!(prop(&o, "PublicFoldersEnabled").display(), "Local");
+    domain(&s, "contoso.com");
+    s.set_organization_config(&[
+        ("publicfolderslockedformigration".into(), PropValue::Bool(true)),
+        ("PublicFoldersEnabled".into(), PropValue::String("Remote".into())),
+        ("RemotePublicFolderMailboxes".into(), PropValue::strings(&["PFMbx1".into()])),
+        ("CustomSetting".into(), PropValue::Long(7)),
+    ])
+    .unwrap();
+    drop(s);
+    let s = SqliteStore::open(&d.path().join("home")).unwrap();
+    let o = s.organization_config().unwrap();
+    assert_eq!(o.name, "contoso.com");
+    assert_eq!(prop(&o, "PublicFoldersLockedForMigration"), PropValue::Bool(true));
+    assert_eq!(prop(&o, "PublicFoldersEnabled").display(), "Remote");
+    assert_eq!(prop(&o, "RemotePublicFolderMailboxes").display(), "{PFMbx1}");
+    assert_eq!(prop(&o, "CustomSetting"), PropValue::Long(7));
+    let names: Vec<&str> = o.properties().iter().map(|p| p.0).collect();
+    assert_eq!(&names[..2], ["Name", "DisplayName"]);
+    assert_eq!(names[names.len() - 3..], ["Identity", "IsValid", "ObjectState"]);
+    let before = snapshot(&s);
+    let e = s.set_organization_config(&[("X".into(), PropValue::Guid(uuid::Uuid::nil()))]).unwrap_err();
+    assert_eq!(e.message, "The value of the organization setting X can't be stored.");
+    assert_eq!(snapshot(&s), before);
+}

@@ -1202,3 +1202,77 @@ impl TenantObject for User {
         self.0.name.clone()
     }
 }
+
+// ---------------------------------------------------------------- OrganizationConfig
+
+/// Get-OrganizationConfig output: the organization's settings, defaults
+/// merged with what Set-OrganizationConfig stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrganizationConfig {
+    /// Organization name (the default accepted domain, else `exosh.local`).
+    pub name: String,
+    /// Settings in display order (after Name/DisplayName, before Identity).
+    pub settings: Vec<(String, PropValue)>,
+}
+
+/// The settings Get-OrganizationConfig shows by default, with EXO's defaults.
+pub fn organization_defaults() -> Vec<(&'static str, PropValue)> {
+    vec![
+        ("IsDehydrated", PropValue::Bool(false)),
+        ("OAuth2ClientProfileEnabled", PropValue::Bool(true)),
+        ("SendFromAliasEnabled", PropValue::Bool(false)),
+        ("AuditDisabled", PropValue::Bool(false)),
+        ("MailTipsAllTipsEnabled", PropValue::Bool(true)),
+        ("ActivityBasedAuthenticationTimeoutEnabled", PropValue::Bool(true)),
+        ("PublicFoldersEnabled", PropValue::String("Local".into())),
+        ("PublicFoldersLockedForMigration", PropValue::Bool(false)),
+        ("PublicFolderMigrationComplete", PropValue::Bool(false)),
+        ("RemotePublicFolderMailboxes", PropValue::Multi(vec![])),
+        ("RootPublicFolderMailbox", PropValue::Null),
+        ("DefaultPublicFolderIssueWarningQuota", PropValue::Unlimited(None)),
+        ("DefaultPublicFolderProhibitPostQuota", PropValue::Unlimited(None)),
+    ]
+}
+
+impl TenantObject for OrganizationConfig {
+    type_names!(
+        OrganizationConfig,
+        [
+            "Microsoft.Exchange.Data.Directory.Management.OrganizationConfig",
+            "Microsoft.Exchange.Data.Directory.ADPresentationObject",
+            "Microsoft.Exchange.Data.ConfigurableObject"
+        ]
+    );
+    fn properties(&self) -> Vec<(&'static str, PropValue)> {
+        // Setting names are leaked once per distinct name so the property
+        // list can keep `&'static str` keys; the set of names is bounded by
+        // the cmdlet's parameters.
+        let mut p: Vec<(&'static str, PropValue)> =
+            vec![("Name", PropValue::String(self.name.clone())), ("DisplayName", PropValue::String(self.name.clone()))];
+        for (k, v) in &self.settings {
+            p.push((static_name(k), v.clone()));
+        }
+        p.push(("Identity", id("Microsoft.Exchange.Data.Directory.ADObjectId", &self.name)));
+        base(&mut p, ObjectState::Unchanged);
+        p
+    }
+    fn identity(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// Interns a property name as `&'static str` (each distinct name is
+/// allocated once for the life of the process).
+fn static_name(name: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let set = NAMES.get_or_init(|| Mutex::new(HashSet::new()));
+    let mut guard = set.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = guard.get(name) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    guard.insert(leaked);
+    leaked
+}

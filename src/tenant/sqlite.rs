@@ -1969,6 +1969,36 @@ impl TenantStore for SqliteStore {
         })
     }
 
+    fn organization_config(&self) -> TenantResult<OrganizationConfig> {
+        Self::org_in(&self.lock())
+    }
+
+    fn set_organization_config(&self, settings: &[(String, PropValue)]) -> TenantResult<OrganizationConfig> {
+        let mut encoded = Vec::with_capacity(settings.len());
+        for (k, v) in settings {
+            let canonical = organization_defaults()
+                .iter()
+                .find(|(d, _)| d.eq_ignore_ascii_case(k))
+                .map_or_else(|| k.clone(), |(d, _)| d.to_string());
+            let e = encode_setting(v).ok_or_else(|| {
+                TenantError::invalid(
+                    "ArgumentException",
+                    format!("The value of the organization setting {canonical} can't be stored."),
+                )
+            })?;
+            encoded.push((format!("org.{canonical}"), e));
+        }
+        self.write(|tx| {
+            for (k, v) in &encoded {
+                tx.execute(
+                    "INSERT INTO config(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )?;
+            }
+            Self::org_in(tx)
+        })
+    }
+
     // ------------------------------------------------------------ engine side
 
     fn batch_work(&self, batch: Uuid) -> TenantResult<BatchWork> {
@@ -2125,7 +2155,61 @@ impl TenantStore for SqliteStore {
     }
 }
 
+/// `b:true`, `i:5`, `s:text`, `n:`, `u:` (Unlimited), `y:<bytes>`,
+/// `m:<json list>`.
+fn encode_setting(v: &PropValue) -> Option<String> {
+    Some(match v {
+        PropValue::Bool(b) => format!("b:{b}"),
+        PropValue::Int(i) => format!("i:{i}"),
+        PropValue::Long(i) => format!("i:{i}"),
+        PropValue::String(s) => format!("s:{s}"),
+        PropValue::Null => "n:".into(),
+        PropValue::Unlimited(None) => "u:".into(),
+        PropValue::Unlimited(Some(n)) => format!("i:{n}"),
+        PropValue::Bytes(b) => format!("y:{}", b.bytes),
+        PropValue::Multi(items) => {
+            let v: Vec<String> = items.iter().map(PropValue::display).collect();
+            format!("m:{}", json_list(&v))
+        }
+        _ => return None,
+    })
+}
+
+fn decode_setting(s: &str) -> PropValue {
+    let (tag, rest) = s.split_once(':').unwrap_or(("s", s));
+    match tag {
+        "b" => PropValue::Bool(rest == "true"),
+        "i" => rest.parse().map(PropValue::Long).unwrap_or(PropValue::Null),
+        "n" => PropValue::Null,
+        "u" => PropValue::Unlimited(None),
+        "y" => rest.parse().map(|b| PropValue::Bytes(ByteQuantifiedSize::from_bytes(b))).unwrap_or(PropValue::Null),
+        "m" => PropValue::strings(&from_json_list(rest)),
+        _ => PropValue::String(rest.to_string()),
+    }
+}
+
 impl SqliteStore {
+    fn org_in(c: &Connection) -> TenantResult<OrganizationConfig> {
+        let name: Option<String> = c
+            .query_row("SELECT domain_name FROM accepted_domain ORDER BY is_default DESC, id LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        let mut settings: Vec<(String, PropValue)> =
+            organization_defaults().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut st = c.prepare_cached("SELECT key, value FROM config WHERE key LIKE 'org.%' ORDER BY key")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let k: String = r.get(0)?;
+            let v: String = r.get(1)?;
+            let k = k.trim_start_matches("org.").to_string();
+            let v = decode_setting(&v);
+            match settings.iter_mut().find(|(n, _)| *n == k) {
+                Some(slot) => slot.1 = v,
+                None => settings.push((k, v)),
+            }
+        }
+        Ok(OrganizationConfig { name: name.unwrap_or_else(|| SERVER_NAME.to_string()), settings })
+    }
+
     fn config_in(c: &Connection) -> TenantResult<MigrationConfig> {
         let mut cfg = MigrationConfig::default();
         let mut st = c.prepare_cached("SELECT key, value FROM config")?;

@@ -452,6 +452,12 @@ pub trait TenantStore: Send + Sync {
     /// Set-MigrationConfig.
     fn set_migration_config(&self, p: &SetConfig) -> TenantResult<MigrationConfig>;
 
+    /// Get-OrganizationConfig.
+    fn organization_config(&self) -> TenantResult<OrganizationConfig>;
+    /// Set-OrganizationConfig: stores the given settings (Bool, Int, Long,
+    /// String, Null, Unlimited, Bytes or Multi of strings) in one transaction.
+    fn set_organization_config(&self, settings: &[(String, PropValue)]) -> TenantResult<OrganizationConfig>;
+
     // ---- engine side
     /// What the engine needs to run a batch (endpoint, users with
     /// credentials, Maildir paths, folder filters).
