@@ -1229,3 +1229,21 @@ fn organization_config_defaults_and_settings_persist() {
     assert_eq!(e.message, "The value of the organization setting X can't be stored.");
     assert_eq!(snapshot(&s), before);
 }
+
+#[test]
+fn validating_a_batch_changes_nothing() {
+    let (_d, s) = seeded();
+    let before = snapshot(&s);
+    let b =
+        s.validate_new_batch(&NewBatch { auto_start: true, ..batch_params("WhatIf", "IMAPEndpoint") }, CSV3).unwrap();
+    assert_eq!((b.name.as_str(), b.counts.total, b.status), ("WhatIf", 3, MigrationBatchStatus::Syncing));
+    assert_eq!(snapshot(&s), before);
+    let e = s
+        .validate_new_batch(
+            &batch_params("WhatIf", "IMAPEndpoint"),
+            b"EmailAddress,UserName,Password\nghost@contoso.com,g,p\n",
+        )
+        .unwrap_err();
+    assert!(e.message.starts_with("Row 2: A recipient wasn't found for ghost@contoso.com"));
+    assert_eq!(snapshot(&s), before);
+}

@@ -593,6 +593,18 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits on `Ok` when
+    /// `commit`, else rolls back (validation only).
+    fn run<T>(&self, commit: bool, f: impl FnOnce(&Transaction<'_>) -> TenantResult<T>) -> TenantResult<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let v = f(&tx)?;
+        if commit {
+            tx.commit()?;
+        }
+        Ok(v)
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committing on `Ok`.
     fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> TenantResult<T>) -> TenantResult<T> {
         let mut conn = self.lock();
@@ -1506,100 +1518,16 @@ impl TenantStore for SqliteStore {
 
     fn new_batch(&self, p: &NewBatch, csv: &[u8], engine: EngineState) -> TenantResult<MigrationBatch> {
         let _ = engine;
-        check_name("migration batch", &p.name, 64)?;
-        let name = p.name.trim().to_string();
-        for e in &p.notification_emails {
-            if !csvdata::is_smtp_address(e.trim()) {
-                return Err(TenantError::invalid(
-                    "FormatException",
-                    format!("\"{}\" in NotificationEmails isn't a valid SMTP address.", e.trim()),
-                ));
-            }
-        }
-        let Some(endpoint) = p.source_endpoint.as_deref().filter(|s| !s.trim().is_empty()) else {
-            return Err(TenantError::invalid(
-                "MigrationInvalidArgumentException",
-                "An IMAP migration batch needs a source endpoint. Use the SourceEndpoint parameter to name the IMAP migration endpoint.",
-            ));
-        };
-        let users = csvdata::parse(csv, p.allow_unknown_columns)?;
-        self.write(|tx| {
-            let (eid, ep) = Self::find_endpoint(tx, endpoint)?;
-            if tx.prepare_cached("SELECT 1 FROM batch WHERE name = ?1")?.exists([&name])? {
-                return Err(batch_exists());
-            }
-            let max = Self::config_in(tx)?.max_number_of_batches;
-            let n: i64 = tx.query_row("SELECT count(*) FROM batch", [], |r| r.get(0))?;
-            if n >= i64::from(max) {
-                return Err(TenantError::new(
-                    ErrorCategory::LimitsExceeded,
-                    "MaximumNumberOfBatchesReachedException",
-                    format!("The maximum number of migration batches ({max}) has been reached. Remove a batch before you create a new one."),
-                ));
-            }
-            let guid = Uuid::new_v4();
-            let t = ms(now());
-            tx.execute(
-                "INSERT INTO batch(guid, name, status, migration_type, endpoint_id, auto_start, auto_complete, allow_unknown, exclude_folders, include_folders, notification_emails, start_after, complete_after, report_interval, skip_reports, submitted_by, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                params![
-                    guid.to_string(),
-                    name,
-                    MigrationBatchStatus::Created.value(),
-                    ep.endpoint_type.value(),
-                    eid,
-                    p.auto_start,
-                    p.auto_complete,
-                    p.allow_unknown_columns,
-                    json_list(&p.exclude_folders),
-                    json_list(&p.include_folders),
-                    json_list(&p.notification_emails.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>()),
-                    p.start_after.map(ms),
-                    p.complete_after.map(ms),
-                    p.report_interval.map(|r| r.seconds()),
-                    p.skip_reports,
-                    p.submitted_by,
-                    t
-                ],
-            )
-            .map_err(|e| if is_unique_violation(&e) { batch_exists() } else { e.into() })?;
-            let bid = tx.last_insert_rowid();
-            Self::insert_users(tx, bid, &users, MigrationUserStatus::Stopped, false)?;
-            Self::add_report(tx, Some(bid), None, &format!("The migration batch was created with {} users.", users.len()))?;
-            if p.auto_start {
-                let row = Self::find_batch_row(tx, &guid.to_string())?;
-                Self::start_in(tx, &row)?;
-            }
-            Self::load_batch(tx, bid)
-        })
+        self.new_batch_tx(p, csv, true)
+    }
+
+    fn validate_new_batch(&self, p: &NewBatch, csv: &[u8]) -> TenantResult<MigrationBatch> {
+        self.new_batch_tx(p, csv, false)
     }
 
     fn get_batches(&self, f: &BatchFilter) -> TenantResult<Vec<MigrationBatch>> {
-        let c = self.lock();
-        let mut clauses: Vec<String> = Vec::new();
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        if let Some(id) = f.identity.as_deref().filter(|s| !s.trim().is_empty()) {
-            let row = Self::find_batch_row(&c, id)?;
-            args.push(Box::new(row.id));
-            clauses.push(format!("b.id = ?{}", args.len()));
-        }
-        if let Some(e) = f.endpoint.as_deref().filter(|s| !s.trim().is_empty()) {
-            let (eid, _) = Self::find_endpoint(&c, e)?;
-            args.push(Box::new(eid));
-            clauses.push(format!("b.endpoint_id = ?{}", args.len()));
-        }
-        if let Some(s) = f.status {
-            args.push(Box::new(s.value()));
-            clauses.push(format!("b.status = ?{}", args.len()));
-        }
-        let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
-        let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a.as_ref()).collect();
-        let mut v = Self::load_batches(&c, &where_sql, &refs, f.include_report)?;
-        if let Some(n) = f.result_size {
-            v.truncate(n);
-        }
-        Ok(v)
+        self.get_batches_impl(f)
     }
-
     fn set_batch(&self, identity: &str, p: &SetBatch) -> TenantResult<MigrationBatch> {
         if let Some(list) = &p.notification_emails {
             for e in list {
@@ -2189,6 +2117,104 @@ fn decode_setting(s: &str) -> PropValue {
 }
 
 impl SqliteStore {
+    /// New-MigrationBatch's work; commits only when `commit` (else it is a
+    /// full validation that rolls back).
+    fn new_batch_tx(&self, p: &NewBatch, csv: &[u8], commit: bool) -> TenantResult<MigrationBatch> {
+        check_name("migration batch", &p.name, 64)?;
+
+        let name = p.name.trim().to_string();
+        for e in &p.notification_emails {
+            if !csvdata::is_smtp_address(e.trim()) {
+                return Err(TenantError::invalid(
+                    "FormatException",
+                    format!("\"{}\" in NotificationEmails isn't a valid SMTP address.", e.trim()),
+                ));
+            }
+        }
+        let Some(endpoint) = p.source_endpoint.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return Err(TenantError::invalid(
+                "MigrationInvalidArgumentException",
+                "An IMAP migration batch needs a source endpoint. Use the SourceEndpoint parameter to name the IMAP migration endpoint.",
+            ));
+        };
+        let users = csvdata::parse(csv, p.allow_unknown_columns)?;
+        self.run(commit, |tx| {
+            let (eid, ep) = Self::find_endpoint(tx, endpoint)?;
+            if tx.prepare_cached("SELECT 1 FROM batch WHERE name = ?1")?.exists([&name])? {
+                return Err(batch_exists());
+            }
+            let max = Self::config_in(tx)?.max_number_of_batches;
+            let n: i64 = tx.query_row("SELECT count(*) FROM batch", [], |r| r.get(0))?;
+            if n >= i64::from(max) {
+                return Err(TenantError::new(
+                    ErrorCategory::LimitsExceeded,
+                    "MaximumNumberOfBatchesReachedException",
+                    format!("The maximum number of migration batches ({max}) has been reached. Remove a batch before you create a new one."),
+                ));
+            }
+            let guid = Uuid::new_v4();
+            let t = ms(now());
+            tx.execute(
+                "INSERT INTO batch(guid, name, status, migration_type, endpoint_id, auto_start, auto_complete, allow_unknown, exclude_folders, include_folders, notification_emails, start_after, complete_after, report_interval, skip_reports, submitted_by, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                params![
+                    guid.to_string(),
+                    name,
+                    MigrationBatchStatus::Created.value(),
+                    ep.endpoint_type.value(),
+                    eid,
+                    p.auto_start,
+                    p.auto_complete,
+                    p.allow_unknown_columns,
+                    json_list(&p.exclude_folders),
+                    json_list(&p.include_folders),
+                    json_list(&p.notification_emails.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>()),
+                    p.start_after.map(ms),
+                    p.complete_after.map(ms),
+                    p.report_interval.map(|r| r.seconds()),
+                    p.skip_reports,
+                    p.submitted_by,
+                    t
+                ],
+            )
+            .map_err(|e| if is_unique_violation(&e) { batch_exists() } else { e.into() })?;
+            let bid = tx.last_insert_rowid();
+            Self::insert_users(tx, bid, &users, MigrationUserStatus::Stopped, false)?;
+            Self::add_report(tx, Some(bid), None, &format!("The migration batch was created with {} users.", users.len()))?;
+            if p.auto_start {
+                let row = Self::find_batch_row(tx, &guid.to_string())?;
+                Self::start_in(tx, &row)?;
+            }
+            Self::load_batch(tx, bid)
+        })
+    }
+
+    fn get_batches_impl(&self, f: &BatchFilter) -> TenantResult<Vec<MigrationBatch>> {
+        let c = self.lock();
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(id) = f.identity.as_deref().filter(|s| !s.trim().is_empty()) {
+            let row = Self::find_batch_row(&c, id)?;
+            args.push(Box::new(row.id));
+            clauses.push(format!("b.id = ?{}", args.len()));
+        }
+        if let Some(e) = f.endpoint.as_deref().filter(|s| !s.trim().is_empty()) {
+            let (eid, _) = Self::find_endpoint(&c, e)?;
+            args.push(Box::new(eid));
+            clauses.push(format!("b.endpoint_id = ?{}", args.len()));
+        }
+        if let Some(s) = f.status {
+            args.push(Box::new(s.value()));
+            clauses.push(format!("b.status = ?{}", args.len()));
+        }
+        let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a.as_ref()).collect();
+        let mut v = Self::load_batches(&c, &where_sql, &refs, f.include_report)?;
+        if let Some(n) = f.result_size {
+            v.truncate(n);
+        }
+        Ok(v)
+    }
+
     fn org_in(c: &Connection) -> TenantResult<OrganizationConfig> {
         let name: Option<String> = c
             .query_row("SELECT domain_name FROM accepted_domain ORDER BY is_default DESC, id LIMIT 1", [], |r| r.get(0))
