@@ -1528,6 +1528,7 @@ impl TenantStore for SqliteStore {
     fn get_batches(&self, f: &BatchFilter) -> TenantResult<Vec<MigrationBatch>> {
         self.get_batches_impl(f)
     }
+
     fn set_batch(&self, identity: &str, p: &SetBatch) -> TenantResult<MigrationBatch> {
         if let Some(list) = &p.notification_emails {
             for e in list {
