@@ -914,3 +914,336 @@ fn two_connections_race_for_the_same_names() {
         s.remove_batch(&format!("Race{round}"), EngineState::Detached).unwrap();
     }
 }
+
+/// The documented examples of cmdlets.md, at the store level (what each
+/// cmdlet will call), in the order of the IMAP walkthrough.
+#[test]
+fn documented_examples() {
+    let (_d, s) = open();
+    // New-AcceptedDomain -DomainName Contoso.com -DomainType Authoritative -Name Contoso
+    s.new_accepted_domain(&NewAcceptedDomain {
+        name: "Contoso".into(),
+        domain_name: "Contoso.com".into(),
+        domain_type: Some(AcceptedDomainType::Authoritative),
+    })
+    .unwrap();
+    // Get-AcceptedDomain | Where{$_.DomainType -eq 'Authoritative'}
+    let auth: Vec<_> = s
+        .get_accepted_domains(None)
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.domain_type == AcceptedDomainType::Authoritative)
+        .collect();
+    assert_eq!(auth.len(), 1);
+    // New-Mailbox -Shared -Name "Sales Department" -DisplayName "Sales Department" -Alias Sales
+    let sales = s
+        .new_mailbox(&NewMailbox {
+            name: "Sales Department".into(),
+            display_name: Some("Sales Department".into()),
+            alias: Some("Sales".into()),
+            shared: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(sales.primary_smtp_address, "Sales@Contoso.com");
+    assert_eq!(sales.recipient_type_details, RecipientTypeDetails::SharedMailbox);
+    // New-Mailbox -MicrosoftOnlineServicesID chris@contoso.com -Alias chris -Name ChrisAshton -Password ...
+    //   -FirstName Chris -LastName Ashton -DisplayName "Chris Ashton"
+    let chris = s
+        .new_mailbox(&NewMailbox {
+            name: "ChrisAshton".into(),
+            microsoft_online_services_id: Some("chris@contoso.com".into()),
+            alias: Some("chris".into()),
+            first_name: Some("Chris".into()),
+            last_name: Some("Ashton".into()),
+            display_name: Some("Chris Ashton".into()),
+            password: Some("P@ssw0rd1".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(prop(&chris, "DisplayName").display(), "Chris Ashton");
+    for u in ["terrya", "annb", "paulc", "tonysmith", "laura", "davidp"] {
+        mailbox(&s, &format!("{u}@contoso.com"));
+    }
+    // Get-Mailbox -ResultSize 3 (the cmdlet truncates), Get-MailboxStatistics -Identity, Get-MailboxFolderStatistics -FolderScope Inbox
+    assert_eq!(s.get_mailboxes(None).unwrap().len(), 8);
+    assert_eq!(s.mailbox_statistics("ChrisAshton").unwrap().item_count, 0);
+    let inbox: Vec<_> =
+        s.mailbox_folder_statistics("chris", false).unwrap().into_iter().filter(|f| f.folder_type == "Inbox").collect();
+    assert_eq!(inbox.len(), 1);
+
+    // New-MigrationEndpoint -IMAP -Name IMAP_TLS_Endpoint -RemoteServer imap.contoso.com -Port 143 -Security Tls
+    //   -MaxConcurrentMigrations 50 -MaxConcurrentIncrementalSyncs 10
+    let tls = s
+        .new_endpoint(&NewImapEndpoint {
+            name: "IMAP_TLS_Endpoint".into(),
+            remote_server: "imap.contoso.com".into(),
+            port: Some(143),
+            security: Some(IMAPSecurityMechanism::Tls),
+            authentication: None,
+            accept_untrusted_certificates: false,
+            max_concurrent_migrations: Some(Unlimited::Value(50)),
+            max_concurrent_incremental_syncs: Some(Unlimited::Value(10)),
+        })
+        .unwrap();
+    assert_eq!(
+        (tls.max_concurrent_migrations, tls.max_concurrent_incremental_syncs),
+        (Unlimited::Value(50), Unlimited::Value(10))
+    );
+    // New-MigrationEndpoint -IMAP -Name IMAPEndpoint1 -RemoteServer imap.contoso.com -Port 993
+    let ep1 = s
+        .new_endpoint(&NewImapEndpoint {
+            name: "IMAPEndpoint1".into(),
+            remote_server: "imap.contoso.com".into(),
+            port: Some(993),
+            security: None,
+            authentication: None,
+            accept_untrusted_certificates: false,
+            max_concurrent_migrations: None,
+            max_concurrent_incremental_syncs: None,
+        })
+        .unwrap();
+    assert_eq!(ep1.security, IMAPSecurityMechanism::Ssl);
+    // New-MigrationEndpoint -IMAP -Name IMAPEndpoint -RemoteServer imap.contoso.com -Port 993 -Security Ssl
+    s.new_endpoint(&NewImapEndpoint {
+        name: "IMAPEndpoint".into(),
+        security: Some(IMAPSecurityMechanism::Ssl),
+        ..ep_params(&ep1)
+    })
+    .unwrap();
+    // Get-MigrationEndpoint IMAPEndpoint | Format-List EndpointType,RemoteServer,Port,Security,Max*
+    let e = s.get_endpoints(Some("IMAPEndpoint"), None).unwrap().remove(0);
+    let shown: Vec<(String, String)> = e
+        .properties()
+        .into_iter()
+        .filter(|(n, _)| ["EndpointType", "RemoteServer", "Port", "Security"].contains(n) || n.starts_with("Max"))
+        .map(|(n, v)| (n.to_string(), v.display()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("EndpointType".to_string(), "IMAP".to_string()),
+            ("MaxConcurrentMigrations".into(), "100".into()),
+            ("MaxConcurrentIncrementalSyncs".into(), "20".into()),
+            ("RemoteServer".into(), "imap.contoso.com".into()),
+            ("Port".into(), "993".into()),
+            ("Security".into(), "Ssl".into()),
+        ]
+    );
+    // Set-MigrationEndpoint -Identity IMAPEndpoint1 -MaxConcurrentMigrations 10 -RemoteServer Server01.contoso.com
+    let set = s
+        .set_endpoint(
+            "IMAPEndpoint1",
+            &SetEndpoint {
+                max_concurrent_migrations: Some(Unlimited::Value(10)),
+                remote_server: Some("Server01.contoso.com".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (set.max_concurrent_migrations, set.max_concurrent_incremental_syncs),
+        (Unlimited::Value(10), Unlimited::Value(10))
+    );
+
+    // New-MigrationBatch -Name IMAPbatch1 -CSVData (...) -SourceEndpoint IMAPEndpoint1 -ExcludeFolders "Deleted Items","Junk Email"
+    let csv = b"EmailAddress,UserName,Password\nterrya@contoso.com,contoso\\terry.adams,1091990\nannb@contoso.com,contoso\\ann.beebe,2111991\npaulc@contoso.com,contoso\\paul.cannon,3281986\n";
+    let b1 = s
+        .new_batch(
+            &NewBatch {
+                exclude_folders: vec!["Deleted Items".into(), "Junk Email".into()],
+                ..batch_params("IMAPbatch1", "IMAPEndpoint1")
+            },
+            csv,
+            EngineState::Detached,
+        )
+        .unwrap();
+    assert_eq!(b1.excluded_folders, ["Deleted Items", "Junk Email"]);
+    assert_eq!(s.batch_work(b1.guid).unwrap().users[0].user_name, "contoso\\terry.adams");
+    // Set-MigrationBatch -Identity IMAPbatch1 -AddUsers -CSVData (...)
+    let added = s
+        .set_batch(
+            "IMAPbatch1",
+            &SetBatch {
+                add_users_csv: Some(
+                    b"EmailAddress,UserName,Password\nterrya@contoso.com,t,p\ntonysmith@contoso.com,tony,p\n".to_vec(),
+                ),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(added.counts.total, 4);
+    // Set-MigrationBatch -Identity IMAPbatch1 -ApproveSkippedItems
+    s.set_batch("IMAPbatch1", &SetBatch { approve_skipped_items: true, ..Default::default() }).unwrap();
+    // Start-MigrationBatch -Identity IMAPbatch1; Get-MigrationBatch -Status Syncing; Get-MigrationBatch -Endpoint IMAPEndpoint1
+    s.start_batch("IMAPbatch1", EngineState::Detached).unwrap();
+    assert_eq!(
+        s.get_batches(&BatchFilter { status: Some(MigrationBatchStatus::Syncing), ..Default::default() })
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        s.get_batches(&BatchFilter { endpoint: Some("IMAPEndpoint1".into()), ..Default::default() }).unwrap().len(),
+        1
+    );
+    // Get-MigrationBatch -Identity IMAPbatch1 -IncludeReport
+    let with_report = s
+        .get_batches(&BatchFilter { identity: Some("IMAPbatch1".into()), include_report: true, ..Default::default() })
+        .unwrap();
+    assert!(with_report[0].report.as_ref().unwrap().iter().any(|r| r.text == "The migration batch was started."));
+    // Get-MigrationUser -Identity TonySmith@contoso.com / -EmailAddress / -MailboxGuid / -Status Failed
+    let tony = s
+        .get_users_page(
+            &UserFilter { identity: Some("TonySmith@contoso.com".into()), ..Default::default() },
+            i64::MIN,
+            5,
+        )
+        .unwrap()
+        .0;
+    assert_eq!(tony.len(), 1);
+    let by_mail = s
+        .get_users_page(
+            &UserFilter { email_address: Some("TonySmith@contoso.com".into()), ..Default::default() },
+            i64::MIN,
+            5,
+        )
+        .unwrap()
+        .0;
+    assert_eq!(by_mail[0].guid, tony[0].guid);
+    let by_mbx = s
+        .get_users_page(&UserFilter { mailbox_guid: tony[0].mailbox_guid, ..Default::default() }, i64::MIN, 5)
+        .unwrap()
+        .0;
+    assert_eq!(by_mbx[0].guid, tony[0].guid);
+    assert!(
+        s.get_users_page(&UserFilter { status: Some(MigrationUserStatus::Failed), ..Default::default() }, i64::MIN, 5)
+            .unwrap()
+            .0
+            .is_empty()
+    );
+    // Get-MigrationUser -BatchId IMAPbatch1 | Get-MigrationUserStatistics
+    for u in UserCursor::new(&s, UserFilter { batch: Some("IMAPbatch1".into()), ..Default::default() }, None) {
+        let st = s.user_statistics(&u.unwrap().email_address, &UserStatisticsOptions::default()).unwrap();
+        assert_eq!(st.user.status, MigrationUserStatus::Queued);
+    }
+    // Get-MigrationUserStatistics -Identity davidp@... -IncludeSkippedItems -LimitSkippedItemsTo 1 (user not migrating: error)
+    let e = s.user_statistics("davidp@contoso.com", &UserStatisticsOptions::default()).unwrap_err();
+    assert_eq!(e.message, "The migration user \"davidp@contoso.com\" couldn't be found.");
+    // Set-MigrationUser -Identity laura@contoso.com -ApproveSkippedItems (laura is not in a batch)
+    assert!(s.set_user("laura@contoso.com", &SetUser { approve_skipped_items: true, ..Default::default() }).is_err());
+    s.set_user("TonySmith@contoso.com", &SetUser { approve_skipped_items: true, ..Default::default() }).unwrap();
+    // Stop-MigrationBatch -Identity IMAPbatch1; Remove-MigrationUser -Identity TonySmith
+    s.stop_batch("IMAPbatch1", EngineState::Detached).unwrap();
+    s.remove_user("TonySmith@contoso.com").unwrap();
+    // Get-MigrationStatistics; Get-MigrationConfig; Set-MigrationConfig -MaxNumberOfBatches 50; -MaxConcurrentMigrations 100
+    assert_eq!(s.migration_statistics().unwrap().counts.total, 3);
+    let cfg = s.migration_config().unwrap();
+    assert_eq!(
+        (cfg.max_number_of_batches, cfg.max_concurrent_migrations, cfg.features),
+        (100, Unlimited::Unlimited, MigrationFeature::None)
+    );
+    s.set_migration_config(&SetConfig { max_number_of_batches: Some(50), ..Default::default() }).unwrap();
+    let cfg = s
+        .set_migration_config(&SetConfig {
+            max_concurrent_migrations: Some(Unlimited::Value(100)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((cfg.max_number_of_batches, cfg.max_concurrent_migrations), (50, Unlimited::Value(100)));
+    // Remove-MigrationBatch -Identity IMAPbatch1; then the walkthrough's batch with -AutoStart
+    s.remove_batch("IMAPbatch1", EngineState::Detached).unwrap();
+    let b = s
+        .new_batch(
+            &NewBatch { auto_start: true, ..batch_params("IMAPBatch1", "IMAPEndpoint") },
+            csv,
+            EngineState::Detached,
+        )
+        .unwrap();
+    assert_eq!(b.status, MigrationBatchStatus::Syncing);
+    // Remove-MigrationEndpoint -Identity IMAP_TLS_Endpoint; Remove-Mailbox -Identity "Sales Department"
+    s.remove_endpoint("IMAP_TLS_Endpoint").unwrap();
+    s.remove_mailbox("Sales Department").unwrap();
+}
+
+fn ep_params(e: &MigrationEndpoint) -> NewImapEndpoint {
+    NewImapEndpoint {
+        name: e.name.clone(),
+        remote_server: e.remote_server.clone(),
+        port: Some(i64::from(e.port)),
+        security: Some(e.security),
+        authentication: Some(e.authentication),
+        accept_untrusted_certificates: e.accept_untrusted_certificates,
+        max_concurrent_migrations: None,
+        max_concurrent_incremental_syncs: None,
+    }
+}
+
+#[test]
+fn recipient_and_user_views_of_a_mailbox() {
+    let (_d, s) = open();
+    domain(&s, "contoso.com");
+    let mb = mailbox(&s, "terry@contoso.com");
+    let r = Recipient(mb.clone());
+    assert_eq!(Recipient::type_names()[0], "Microsoft.Exchange.Data.Directory.Management.ReducedRecipient");
+    assert_eq!(prop(&r, "PrimarySmtpAddress").display(), "terry@contoso.com");
+    assert_eq!(prop(&r, "RecipientTypeDetails").display(), "UserMailbox");
+    let u = User(mb.clone());
+    assert_eq!(prop(&u, "UserPrincipalName").display(), "terry@contoso.com");
+    assert_eq!(u.identity(), "terry");
+    // Mailbox: the EXO default table columns exist; the password is never a property.
+    for col in ["Name", "Alias", "Database", "ProhibitSendQuota", "ExternalDirectoryObjectId"] {
+        prop(&mb, col);
+    }
+    assert_eq!(prop(&mb, "MaxSendSize").display(), "35 MB (36,700,160 bytes)");
+    assert!(mb.properties().iter().all(|(n, _)| !n.contains("Password")));
+}
+
+#[test]
+fn organization_config_defaults_and_settings_persist() {
+    let (d, s) = open();
+    let o = s.organization_config().unwrap();
+    assert_eq!(o.name, "exosh.local");
+    assert_eq!(prop(&o, "PublicFoldersEnabled").display(), "Local");
+    domain(&s, "contoso.com");
+    s.set_organization_config(&[
+        ("publicfolderslockedformigration".into(), PropValue::Bool(true)),
+        ("PublicFoldersEnabled".into(), PropValue::String("Remote".into())),
+        ("RemotePublicFolderMailboxes".into(), PropValue::strings(&["PFMbx1".into()])),
+        ("CustomSetting".into(), PropValue::Long(7)),
+    ])
+    .unwrap();
+    drop(s);
+    let s = SqliteStore::open(&d.path().join("home")).unwrap();
+    let o = s.organization_config().unwrap();
+    assert_eq!(o.name, "contoso.com");
+    assert_eq!(prop(&o, "PublicFoldersLockedForMigration"), PropValue::Bool(true));
+    assert_eq!(prop(&o, "PublicFoldersEnabled").display(), "Remote");
+    assert_eq!(prop(&o, "RemotePublicFolderMailboxes").display(), "{PFMbx1}");
+    assert_eq!(prop(&o, "CustomSetting"), PropValue::Long(7));
+    let names: Vec<&str> = o.properties().iter().map(|p| p.0).collect();
+    assert_eq!(&names[..2], ["Name", "DisplayName"]);
+    assert_eq!(names[names.len() - 3..], ["Identity", "IsValid", "ObjectState"]);
+    let before = snapshot(&s);
+    let e = s.set_organization_config(&[("X".into(), PropValue::Guid(uuid::Uuid::nil()))]).unwrap_err();
+    assert_eq!(e.message, "The value of the organization setting X can't be stored.");
+    assert_eq!(snapshot(&s), before);
+}
+
+#[test]
+fn validating_a_batch_changes_nothing() {
+    let (_d, s) = seeded();
+    let before = snapshot(&s);
+    let b =
+        s.validate_new_batch(&NewBatch { auto_start: true, ..batch_params("WhatIf", "IMAPEndpoint") }, CSV3).unwrap();
+    assert_eq!((b.name.as_str(), b.counts.total, b.status), ("WhatIf", 3, MigrationBatchStatus::Syncing));
+    assert_eq!(snapshot(&s), before);
+    let e = s
+        .validate_new_batch(
+            &batch_params("WhatIf", "IMAPEndpoint"),
+            b"EmailAddress,UserName,Password\nghost@contoso.com,g,p\n",
+        )
+        .unwrap_err();
+    assert!(e.message.starts_with("Row 2: A recipient wasn't found for ghost@contoso.com"));
+    assert_eq!(snapshot(&s), before);
+}

@@ -166,3 +166,136 @@ impl Tenant {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tenant::*;
+    use std::sync::Mutex;
+
+    /// A fake engine that records the calls and answers tests with Success.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<String>>);
+
+    impl MigrationEngine for Recorder {
+        fn start_batch(&self, batch: Uuid) {
+            self.0.lock().unwrap().push(format!("start {batch}"));
+        }
+        fn stop_batch(&self, batch: Uuid) {
+            self.0.lock().unwrap().push(format!("stop {batch}"));
+        }
+        fn remove_batch(&self, batch: Uuid) {
+            self.0.lock().unwrap().push(format!("remove {batch}"));
+        }
+        fn sync_now(&self, batch: Uuid, user: Option<Uuid>) {
+            self.0.lock().unwrap().push(format!("sync {batch} {user:?}"));
+        }
+        fn stop_user(&self, _batch: Uuid, user: Uuid) {
+            self.0.lock().unwrap().push(format!("stopuser {user}"));
+        }
+        fn test_server(&self, _endpoint: &MigrationEndpoint) -> TestMigrationServerAvailabilityOutcome {
+            TestMigrationServerAvailabilityOutcome::success(None)
+        }
+    }
+
+    fn tenant(engine: Option<Arc<Recorder>>) -> (tempfile::TempDir, Tenant) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("home")).unwrap();
+        store
+            .new_accepted_domain(&NewAcceptedDomain {
+                name: "contoso.com".into(),
+                domain_name: "contoso.com".into(),
+                domain_type: None,
+            })
+            .unwrap();
+        store
+            .new_mailbox(&NewMailbox {
+                name: "terry".into(),
+                microsoft_online_services_id: Some("terry@contoso.com".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        store
+            .new_endpoint(&NewImapEndpoint {
+                name: "EP".into(),
+                remote_server: "imap.contoso.com".into(),
+                port: None,
+                security: None,
+                authentication: None,
+                accept_untrusted_certificates: false,
+                max_concurrent_migrations: None,
+                max_concurrent_incremental_syncs: None,
+            })
+            .unwrap();
+        let t = Tenant::new(Arc::new(store));
+        let t = match engine {
+            Some(e) => t.with_engine(e),
+            None => t,
+        };
+        (dir, t)
+    }
+
+    const CSV: &[u8] = b"EmailAddress,UserName,Password\nterry@contoso.com,terry,pw\n";
+
+    #[test]
+    fn transitions_reach_the_engine_after_the_commit() {
+        let rec = Arc::new(Recorder::default());
+        let (_d, t) = tenant(Some(rec.clone()));
+        assert_eq!(t.engine_state(), EngineState::Attached);
+        let p =
+            NewBatch { name: "B".into(), source_endpoint: Some("EP".into()), auto_start: true, ..Default::default() };
+        let b = t.new_batch(&p, CSV).unwrap();
+        assert_eq!(b.status, MigrationBatchStatus::Syncing);
+        let stopping = t.stop_batch("B").unwrap();
+        assert_eq!(stopping.status, MigrationBatchStatus::Stopping);
+        // A failed transition does not reach the engine.
+        assert!(t.start_batch("B").is_err());
+        t.store
+            .record_batch_progress(&BatchProgress {
+                batch_guid: b.guid,
+                status: Some(MigrationBatchStatus::Stopped),
+                ..Default::default()
+            })
+            .unwrap();
+        let removing = t.remove_batch("B").unwrap();
+        assert_eq!(removing.guid, b.guid);
+        let calls = rec.0.lock().unwrap().clone();
+        assert_eq!(calls, [format!("start {}", b.guid), format!("stop {}", b.guid), format!("remove {}", b.guid)]);
+        let ep = t.store.get_endpoints(Some("EP"), None).unwrap().remove(0);
+        let r = t.test_server(&ep, Some("EP".into()));
+        assert_eq!(r.result, TestMigrationServerAvailabilityResult::Success);
+        assert_eq!(r.tested_endpoint.as_deref(), Some("EP"));
+    }
+
+    #[test]
+    fn without_engine_started_batches_stay_syncing_and_tests_fail_honestly() {
+        let (_d, t) = tenant(None);
+        let p =
+            NewBatch { name: "B".into(), source_endpoint: Some("EP".into()), auto_start: true, ..Default::default() };
+        t.new_batch(&p, CSV).unwrap();
+        let b = t.store.get_batches(&BatchFilter::default()).unwrap().remove(0);
+        assert_eq!(b.status, MigrationBatchStatus::Syncing);
+        assert_eq!(t.stop_batch("B").unwrap().status, MigrationBatchStatus::Stopped);
+        t.remove_batch("B").unwrap();
+        assert!(t.store.get_batches(&BatchFilter::default()).unwrap().is_empty());
+        let ep = t.store.get_endpoints(Some("EP"), None).unwrap().remove(0);
+        let r = t.test_server(&ep, None);
+        assert_eq!(r.result, TestMigrationServerAvailabilityResult::Failed);
+        assert_eq!(r.message, "The connection to the server 'imap.contoso.com' could not be completed.");
+        let props = r.properties();
+        let names: Vec<&str> = props.iter().map(|p| p.0).collect();
+        assert_eq!(
+            names,
+            [
+                "Result",
+                "Message",
+                "SupportsCutover",
+                "ErrorDetail",
+                "TestedEndpoint",
+                "IsValid",
+                "Identity",
+                "ObjectState"
+            ]
+        );
+    }
+}

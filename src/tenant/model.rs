@@ -1108,3 +1108,171 @@ impl TenantObject for TestMigrationServerAvailabilityOutcome {
         self.result.to_string()
     }
 }
+
+// ---------------------------------------------------------------- Recipient / User views
+
+/// Get-Recipient's view of a mailbox (ReducedRecipient).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recipient(pub Mailbox);
+
+impl TenantObject for Recipient {
+    type_names!(
+        Recipient,
+        [
+            "Microsoft.Exchange.Data.Directory.Management.ReducedRecipient",
+            "Microsoft.Exchange.Data.Directory.ADObject",
+            "Microsoft.Exchange.Data.ConfigurableObject"
+        ]
+    );
+    fn properties(&self) -> Vec<(&'static str, PropValue)> {
+        let m = &self.0;
+        let ident = id("Microsoft.Exchange.Data.Directory.ADObjectId", &m.name);
+        let mut p = vec![
+            ("Alias", PropValue::String(m.alias.clone())),
+            ("Database", PropValue::String(quotas::DATABASE.into())),
+            ("DisplayName", PropValue::String(m.display_name.clone())),
+            ("EmailAddresses", PropValue::Multi(vec![PropValue::String(format!("SMTP:{}", m.primary_smtp_address))])),
+            ("ExchangeGuid", PropValue::Guid(m.exchange_guid)),
+            ("ExternalDirectoryObjectId", PropValue::String(m.guid.to_string())),
+            ("FirstName", PropValue::opt_str(m.first_name.as_deref())),
+            ("LastName", PropValue::opt_str(m.last_name.as_deref())),
+            ("PrimarySmtpAddress", PropValue::String(m.primary_smtp_address.clone())),
+            ("RecipientType", PropValue::String("UserMailbox".into())),
+            ("RecipientTypeDetails", PropValue::enumv(m.recipient_type_details)),
+            ("WindowsLiveID", PropValue::String(m.user_principal_name.clone())),
+            ("Name", PropValue::String(m.name.clone())),
+            ("Identity", ident.clone()),
+            ("Guid", PropValue::Guid(m.guid)),
+            ("WhenChanged", PropValue::DateTime(m.when_changed)),
+            ("WhenCreated", PropValue::DateTime(m.when_created)),
+            ("WhenChangedUTC", PropValue::DateTime(m.when_changed)),
+            ("WhenCreatedUTC", PropValue::DateTime(m.when_created)),
+            ("ExchangeObjectId", PropValue::Guid(m.guid)),
+            ("Id", ident),
+        ];
+        base(&mut p, ObjectState::Unchanged);
+        p
+    }
+    fn identity(&self) -> String {
+        self.0.name.clone()
+    }
+}
+
+/// Get-User's view of a mailbox's user account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct User(pub Mailbox);
+
+impl TenantObject for User {
+    type_names!(
+        User,
+        [
+            "Microsoft.Exchange.Data.Directory.Management.User",
+            "Microsoft.Exchange.Data.Directory.Management.ADPresentationObject",
+            "Microsoft.Exchange.Data.ConfigurableObject"
+        ]
+    );
+    fn properties(&self) -> Vec<(&'static str, PropValue)> {
+        let m = &self.0;
+        let ident = id("Microsoft.Exchange.Data.Directory.ADObjectId", &m.name);
+        let mut p = vec![
+            ("AccountDisabled", PropValue::Bool(m.recipient_type_details == RecipientTypeDetails::SharedMailbox)),
+            ("DisplayName", PropValue::String(m.display_name.clone())),
+            ("FirstName", PropValue::String(m.first_name.clone().unwrap_or_default())),
+            ("LastName", PropValue::String(m.last_name.clone().unwrap_or_default())),
+            ("MicrosoftOnlineServicesID", PropValue::String(m.user_principal_name.clone())),
+            ("UserPrincipalName", PropValue::String(m.user_principal_name.clone())),
+            ("WindowsEmailAddress", PropValue::String(m.primary_smtp_address.clone())),
+            ("RecipientType", PropValue::String("UserMailbox".into())),
+            ("RecipientTypeDetails", PropValue::enumv(m.recipient_type_details)),
+            ("ExternalDirectoryObjectId", PropValue::String(m.guid.to_string())),
+            ("Name", PropValue::String(m.name.clone())),
+            ("Identity", ident.clone()),
+            ("Guid", PropValue::Guid(m.guid)),
+            ("WhenChanged", PropValue::DateTime(m.when_changed)),
+            ("WhenCreated", PropValue::DateTime(m.when_created)),
+            ("WhenChangedUTC", PropValue::DateTime(m.when_changed)),
+            ("WhenCreatedUTC", PropValue::DateTime(m.when_created)),
+            ("ExchangeObjectId", PropValue::Guid(m.guid)),
+            ("Id", ident),
+        ];
+        base(&mut p, ObjectState::Unchanged);
+        p
+    }
+    fn identity(&self) -> String {
+        self.0.name.clone()
+    }
+}
+
+// ---------------------------------------------------------------- OrganizationConfig
+
+/// Get-OrganizationConfig output: the organization's settings, defaults
+/// merged with what Set-OrganizationConfig stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrganizationConfig {
+    /// Organization name (the default accepted domain, else `exosh.local`).
+    pub name: String,
+    /// Settings in display order (after Name/DisplayName, before Identity).
+    pub settings: Vec<(String, PropValue)>,
+}
+
+/// The settings Get-OrganizationConfig shows by default, with EXO's defaults.
+pub fn organization_defaults() -> Vec<(&'static str, PropValue)> {
+    vec![
+        ("IsDehydrated", PropValue::Bool(false)),
+        ("OAuth2ClientProfileEnabled", PropValue::Bool(true)),
+        ("SendFromAliasEnabled", PropValue::Bool(false)),
+        ("AuditDisabled", PropValue::Bool(false)),
+        ("MailTipsAllTipsEnabled", PropValue::Bool(true)),
+        ("ActivityBasedAuthenticationTimeoutEnabled", PropValue::Bool(true)),
+        ("PublicFoldersEnabled", PropValue::String("Local".into())),
+        ("PublicFoldersLockedForMigration", PropValue::Bool(false)),
+        ("PublicFolderMigrationComplete", PropValue::Bool(false)),
+        ("RemotePublicFolderMailboxes", PropValue::Multi(vec![])),
+        ("RootPublicFolderMailbox", PropValue::Null),
+        ("DefaultPublicFolderIssueWarningQuota", PropValue::Unlimited(None)),
+        ("DefaultPublicFolderProhibitPostQuota", PropValue::Unlimited(None)),
+    ]
+}
+
+impl TenantObject for OrganizationConfig {
+    type_names!(
+        OrganizationConfig,
+        [
+            "Microsoft.Exchange.Data.Directory.Management.OrganizationConfig",
+            "Microsoft.Exchange.Data.Directory.ADPresentationObject",
+            "Microsoft.Exchange.Data.ConfigurableObject"
+        ]
+    );
+    fn properties(&self) -> Vec<(&'static str, PropValue)> {
+        // Setting names are leaked once per distinct name so the property
+        // list can keep `&'static str` keys; the set of names is bounded by
+        // the cmdlet's parameters.
+        let mut p: Vec<(&'static str, PropValue)> =
+            vec![("Name", PropValue::String(self.name.clone())), ("DisplayName", PropValue::String(self.name.clone()))];
+        for (k, v) in &self.settings {
+            p.push((static_name(k), v.clone()));
+        }
+        p.push(("Identity", id("Microsoft.Exchange.Data.Directory.ADObjectId", &self.name)));
+        base(&mut p, ObjectState::Unchanged);
+        p
+    }
+    fn identity(&self) -> String {
+        self.name.clone()
+    }
+}
+
+/// Interns a property name as `&'static str` (each distinct name is
+/// allocated once for the life of the process).
+fn static_name(name: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let set = NAMES.get_or_init(|| Mutex::new(HashSet::new()));
+    let mut guard = set.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = guard.get(name) {
+        return n;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    guard.insert(leaked);
+    leaked
+}

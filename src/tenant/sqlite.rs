@@ -194,6 +194,18 @@ fn unl_from_sql(v: Option<i64>) -> Unlimited<u32> {
     }
 }
 
+/// Which duration bucket a status counts towards: 0 queued, 1 in
+/// progress, 2 synced, 3 stalled (failed, stopped ...).
+fn duration_bucket(s: MigrationUserStatus) -> usize {
+    use MigrationUserStatus as U;
+    match s {
+        U::Queued => 0,
+        U::Syncing | U::IncrementalSyncing | U::Starting | U::Completing => 1,
+        U::Synced | U::IncrementalSynced | U::CompletionSynced => 2,
+        _ => 3,
+    }
+}
+
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
 }
@@ -349,6 +361,15 @@ fn check_limits(m: Unlimited<u32>, i: Unlimited<u32>) -> TenantResult<()> {
         ));
     }
     Ok(())
+}
+
+/// `incremental`, lowered to `migrations` when it is higher.
+fn clamp_incremental(incremental: Unlimited<u32>, migrations: Unlimited<u32>) -> Unlimited<u32> {
+    match (incremental, migrations) {
+        (_, Unlimited::Unlimited) => incremental,
+        (Unlimited::Unlimited, m) => m,
+        (Unlimited::Value(i), Unlimited::Value(m)) => Unlimited::Value(i.min(m)),
+    }
 }
 
 fn check_auth(a: AuthenticationMethod) -> TenantResult<()> {
@@ -570,6 +591,18 @@ impl SqliteStore {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits on `Ok` when
+    /// `commit`, else rolls back (validation only).
+    fn run<T>(&self, commit: bool, f: impl FnOnce(&Transaction<'_>) -> TenantResult<T>) -> TenantResult<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let v = f(&tx)?;
+        if commit {
+            tx.commit()?;
+        }
+        Ok(v)
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction, committing on `Ok`.
@@ -841,31 +874,48 @@ impl SqliteStore {
 
     /// Sets a user's status, accounting the time spent in the old one.
     fn set_user_status(c: &Connection, user_id: i64, new: MigrationUserStatus) -> TenantResult<()> {
-        let (old, since): (i64, i64) = c
-            .prepare_cached("SELECT status, status_since FROM migration_user WHERE id = ?1")?
-            .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let old = enum_of(old, MigrationUserStatus::Queued);
-        if old == new {
-            return Ok(());
-        }
-        let t = ms(now());
-        let spent = (t - since).max(0);
-        let bucket = match old {
-            MigrationUserStatus::Queued => "queued_ms",
-            MigrationUserStatus::Syncing
-            | MigrationUserStatus::IncrementalSyncing
-            | MigrationUserStatus::Starting
-            | MigrationUserStatus::Completing => "in_progress_ms",
-            MigrationUserStatus::Synced
-            | MigrationUserStatus::IncrementalSynced
-            | MigrationUserStatus::CompletionSynced => "synced_ms",
-            _ => "stalled_ms",
-        };
-        c.prepare_cached(&format!(
-            "UPDATE migration_user SET status = ?2, status_since = ?3, {bucket} = {bucket} + ?4 WHERE id = ?1"
-        ))?
-        .execute(params![user_id, new.value(), t, spent])?;
+        Self::bulk_set_user_status(c, "id = ?1", user_id, &|_| true, new, false)?;
         Ok(())
+    }
+
+    /// Moves the users matching `scope` (`id = ?1` or `batch_id = ?1`) whose
+    /// status satisfies `pred` to `new` in one statement, adding the time
+    /// spent in the old status to its duration bucket.
+    fn bulk_set_user_status(
+        c: &Connection,
+        scope: &str,
+        key: i64,
+        pred: &dyn Fn(MigrationUserStatus) -> bool,
+        new: MigrationUserStatus,
+        clear_error: bool,
+    ) -> TenantResult<usize> {
+        let list = |f: &dyn Fn(MigrationUserStatus) -> bool| -> String {
+            MigrationUserStatus::all()
+                .iter()
+                .filter(|s| f(**s))
+                .map(|s| s.value().to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let from = list(&|s| pred(s) && s != new);
+        if from.is_empty() {
+            return Ok(0);
+        }
+        let b = |k: usize| list(&|s| duration_bucket(s) == k);
+        let clear = if clear_error { ", error_type = NULL, error_message = NULL, error_time = NULL" } else { "" };
+        let sql = format!(
+            "UPDATE migration_user SET \
+             queued_ms = queued_ms + CASE WHEN status IN ({q}) THEN max(0, ?2 - status_since) ELSE 0 END, \
+             in_progress_ms = in_progress_ms + CASE WHEN status IN ({p}) THEN max(0, ?2 - status_since) ELSE 0 END, \
+             synced_ms = synced_ms + CASE WHEN status IN ({y}) THEN max(0, ?2 - status_since) ELSE 0 END, \
+             stalled_ms = stalled_ms + CASE WHEN status IN ({t}) THEN max(0, ?2 - status_since) ELSE 0 END, \
+             status = ?3, status_since = ?2{clear} WHERE {scope} AND status IN ({from})",
+            q = b(0),
+            p = b(1),
+            y = b(2),
+            t = b(3),
+        );
+        Ok(c.prepare_cached(&sql)?.execute(params![key, ms(now()), new.value()])?)
     }
 
     fn set_batch_status(c: &Connection, batch_id: i64, s: MigrationBatchStatus) -> TenantResult<()> {
@@ -934,19 +984,15 @@ impl SqliteStore {
         if !status::can_start(b.status) {
             return Err(status::start_error(&b.name, b.status));
         }
-        let ids: Vec<(i64, i64)> = tx
-            .prepare_cached("SELECT id, status FROM migration_user WHERE batch_id = ?1")?
-            .query_map([b.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let t = ms(now());
-        let mut requeue = tx.prepare_cached(
-            "UPDATE migration_user SET status = ?2, status_since = ?3, stalled_ms = stalled_ms + max(0, ?3 - status_since), error_type = NULL, error_message = NULL, error_time = NULL WHERE id = ?1",
+        Self::bulk_set_user_status(
+            tx,
+            "batch_id = ?1",
+            b.id,
+            &status::user_startable,
+            MigrationUserStatus::Queued,
+            true,
         )?;
-        for (id, s) in ids {
-            if status::user_startable(enum_of(s, MigrationUserStatus::Queued)) {
-                requeue.execute(params![id, MigrationUserStatus::Queued.value(), t])?;
-            }
-        }
+        let t = ms(now());
         tx.prepare_cached(
             "UPDATE batch SET status = ?2, started = coalesce(started, ?3), message = NULL WHERE id = ?1",
         )?
@@ -1151,7 +1197,10 @@ impl TenantStore for SqliteStore {
                     let Some(dom) = dom else {
                         return Err(not_accepted_domain());
                     };
-                    let alias: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+                    let alias: String = match &p.alias {
+                        Some(a) => a.trim().to_string(),
+                        None => name.chars().filter(|c| !c.is_whitespace()).collect(),
+                    };
                     let a = format!("{alias}@{dom}");
                     (a.clone(), a)
                 }
@@ -1343,7 +1392,10 @@ impl TenantStore for SqliteStore {
         let auth = p.authentication.unwrap_or(AuthenticationMethod::Basic);
         check_auth(auth)?;
         let m = p.max_concurrent_migrations.unwrap_or(Unlimited::Value(100));
-        let i = p.max_concurrent_incremental_syncs.unwrap_or(Unlimited::Value(20));
+        // The documented default is 20; when MaxConcurrentMigrations is set
+        // lower and no value is given, the default follows it down so the
+        // rule incremental <= migrations holds.
+        let i = p.max_concurrent_incremental_syncs.unwrap_or(clamp_incremental(Unlimited::Value(20), m));
         check_limits(m, i)?;
         self.write(|tx| {
             if tx.prepare_cached("SELECT 1 FROM endpoint WHERE name = ?1")?.exists([&name])? {
@@ -1408,8 +1460,15 @@ impl TenantStore for SqliteStore {
             if let Some(m) = p.max_concurrent_migrations {
                 e.max_concurrent_migrations = m;
             }
-            if let Some(i) = p.max_concurrent_incremental_syncs {
-                e.max_concurrent_incremental_syncs = i;
+            match p.max_concurrent_incremental_syncs {
+                Some(i) => e.max_concurrent_incremental_syncs = i,
+                // Lowering MaxConcurrentMigrations alone lowers the
+                // incremental limit with it (the documented example
+                // `Set-MigrationEndpoint -MaxConcurrentMigrations 10` works).
+                None => {
+                    e.max_concurrent_incremental_syncs =
+                        clamp_incremental(e.max_concurrent_incremental_syncs, e.max_concurrent_migrations)
+                }
             }
             check_limits(e.max_concurrent_migrations, e.max_concurrent_incremental_syncs)?;
             tx.execute(
@@ -1459,98 +1518,15 @@ impl TenantStore for SqliteStore {
 
     fn new_batch(&self, p: &NewBatch, csv: &[u8], engine: EngineState) -> TenantResult<MigrationBatch> {
         let _ = engine;
-        check_name("migration batch", &p.name, 64)?;
-        let name = p.name.trim().to_string();
-        for e in &p.notification_emails {
-            if !csvdata::is_smtp_address(e.trim()) {
-                return Err(TenantError::invalid(
-                    "FormatException",
-                    format!("\"{}\" in NotificationEmails isn't a valid SMTP address.", e.trim()),
-                ));
-            }
-        }
-        let Some(endpoint) = p.source_endpoint.as_deref().filter(|s| !s.trim().is_empty()) else {
-            return Err(TenantError::invalid(
-                "MigrationInvalidArgumentException",
-                "An IMAP migration batch needs a source endpoint. Use the SourceEndpoint parameter to name the IMAP migration endpoint.",
-            ));
-        };
-        let users = csvdata::parse(csv, p.allow_unknown_columns)?;
-        self.write(|tx| {
-            let (eid, ep) = Self::find_endpoint(tx, endpoint)?;
-            if tx.prepare_cached("SELECT 1 FROM batch WHERE name = ?1")?.exists([&name])? {
-                return Err(batch_exists());
-            }
-            let max = Self::config_in(tx)?.max_number_of_batches;
-            let n: i64 = tx.query_row("SELECT count(*) FROM batch", [], |r| r.get(0))?;
-            if n >= i64::from(max) {
-                return Err(TenantError::new(
-                    ErrorCategory::LimitsExceeded,
-                    "MaximumNumberOfBatchesReachedException",
-                    format!("The maximum number of migration batches ({max}) has been reached. Remove a batch before you create a new one."),
-                ));
-            }
-            let guid = Uuid::new_v4();
-            let t = ms(now());
-            tx.execute(
-                "INSERT INTO batch(guid, name, status, migration_type, endpoint_id, auto_start, auto_complete, allow_unknown, exclude_folders, include_folders, notification_emails, start_after, complete_after, report_interval, skip_reports, submitted_by, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-                params![
-                    guid.to_string(),
-                    name,
-                    MigrationBatchStatus::Created.value(),
-                    ep.endpoint_type.value(),
-                    eid,
-                    p.auto_start,
-                    p.auto_complete,
-                    p.allow_unknown_columns,
-                    json_list(&p.exclude_folders),
-                    json_list(&p.include_folders),
-                    json_list(&p.notification_emails.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>()),
-                    p.start_after.map(ms),
-                    p.complete_after.map(ms),
-                    p.report_interval.map(|r| r.seconds()),
-                    p.skip_reports,
-                    p.submitted_by,
-                    t
-                ],
-            )
-            .map_err(|e| if is_unique_violation(&e) { batch_exists() } else { e.into() })?;
-            let bid = tx.last_insert_rowid();
-            Self::insert_users(tx, bid, &users, MigrationUserStatus::Stopped, false)?;
-            Self::add_report(tx, Some(bid), None, &format!("The migration batch was created with {} users.", users.len()))?;
-            if p.auto_start {
-                let row = Self::find_batch_row(tx, &guid.to_string())?;
-                Self::start_in(tx, &row)?;
-            }
-            Self::load_batch(tx, bid)
-        })
+        self.new_batch_tx(p, csv, true)
+    }
+
+    fn validate_new_batch(&self, p: &NewBatch, csv: &[u8]) -> TenantResult<MigrationBatch> {
+        self.new_batch_tx(p, csv, false)
     }
 
     fn get_batches(&self, f: &BatchFilter) -> TenantResult<Vec<MigrationBatch>> {
-        let c = self.lock();
-        let mut clauses: Vec<String> = Vec::new();
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
-        if let Some(id) = f.identity.as_deref().filter(|s| !s.trim().is_empty()) {
-            let row = Self::find_batch_row(&c, id)?;
-            args.push(Box::new(row.id));
-            clauses.push(format!("b.id = ?{}", args.len()));
-        }
-        if let Some(e) = f.endpoint.as_deref().filter(|s| !s.trim().is_empty()) {
-            let (eid, _) = Self::find_endpoint(&c, e)?;
-            args.push(Box::new(eid));
-            clauses.push(format!("b.endpoint_id = ?{}", args.len()));
-        }
-        if let Some(s) = f.status {
-            args.push(Box::new(s.value()));
-            clauses.push(format!("b.status = ?{}", args.len()));
-        }
-        let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
-        let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a.as_ref()).collect();
-        let mut v = Self::load_batches(&c, &where_sql, &refs, f.include_report)?;
-        if let Some(n) = f.result_size {
-            v.truncate(n);
-        }
-        Ok(v)
+        self.get_batches_impl(f)
     }
 
     fn set_batch(&self, identity: &str, p: &SetBatch) -> TenantResult<MigrationBatch> {
@@ -1630,15 +1606,7 @@ impl TenantStore for SqliteStore {
                 EngineState::Attached => (MigrationUserStatus::Stopping, MigrationBatchStatus::Stopping),
                 EngineState::Detached => (MigrationUserStatus::Stopped, MigrationBatchStatus::Stopped),
             };
-            let ids: Vec<(i64, i64)> = tx
-                .prepare_cached("SELECT id, status FROM migration_user WHERE batch_id = ?1")?
-                .query_map([b.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (id, s) in ids {
-                if status::user_stoppable(enum_of(s, MigrationUserStatus::Queued)) {
-                    Self::set_user_status(tx, id, user_to)?;
-                }
-            }
+            Self::bulk_set_user_status(tx, "batch_id = ?1", b.id, &status::user_stoppable, user_to, false)?;
             Self::set_batch_status(tx, b.id, batch_to)?;
             Self::add_report(tx, Some(b.id), None, "The migration batch was stopped.")?;
             Self::load_batch(tx, b.id)
@@ -1835,17 +1803,7 @@ impl TenantStore for SqliteStore {
             let spent = (ms(now()) - x.12).max(0);
             let cur = enum_of(x.13, MigrationUserStatus::Queued);
             let mut v = [x.8, x.9, x.10, x.11];
-            let k = match cur {
-                MigrationUserStatus::Queued => 0,
-                MigrationUserStatus::Syncing
-                | MigrationUserStatus::IncrementalSyncing
-                | MigrationUserStatus::Starting
-                | MigrationUserStatus::Completing => 1,
-                MigrationUserStatus::Synced
-                | MigrationUserStatus::IncrementalSynced
-                | MigrationUserStatus::CompletionSynced => 2,
-                _ => 3,
-            };
+            let k = duration_bucket(cur);
             v[k] += spent;
             (v[0], v[1], v[2], v[3])
         };
@@ -1937,6 +1895,36 @@ impl TenantStore for SqliteStore {
                 put("Features", f.to_string())?;
             }
             Self::config_in(tx)
+        })
+    }
+
+    fn organization_config(&self) -> TenantResult<OrganizationConfig> {
+        Self::org_in(&self.lock())
+    }
+
+    fn set_organization_config(&self, settings: &[(String, PropValue)]) -> TenantResult<OrganizationConfig> {
+        let mut encoded = Vec::with_capacity(settings.len());
+        for (k, v) in settings {
+            let canonical = organization_defaults()
+                .iter()
+                .find(|(d, _)| d.eq_ignore_ascii_case(k))
+                .map_or_else(|| k.clone(), |(d, _)| d.to_string());
+            let e = encode_setting(v).ok_or_else(|| {
+                TenantError::invalid(
+                    "ArgumentException",
+                    format!("The value of the organization setting {canonical} can't be stored."),
+                )
+            })?;
+            encoded.push((format!("org.{canonical}"), e));
+        }
+        self.write(|tx| {
+            for (k, v) in &encoded {
+                tx.execute(
+                    "INSERT INTO config(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )?;
+            }
+            Self::org_in(tx)
         })
     }
 
@@ -2096,7 +2084,159 @@ impl TenantStore for SqliteStore {
     }
 }
 
+/// `b:true`, `i:5`, `s:text`, `n:`, `u:` (Unlimited), `y:<bytes>`,
+/// `m:<json list>`.
+fn encode_setting(v: &PropValue) -> Option<String> {
+    Some(match v {
+        PropValue::Bool(b) => format!("b:{b}"),
+        PropValue::Int(i) => format!("i:{i}"),
+        PropValue::Long(i) => format!("i:{i}"),
+        PropValue::String(s) => format!("s:{s}"),
+        PropValue::Null => "n:".into(),
+        PropValue::Unlimited(None) => "u:".into(),
+        PropValue::Unlimited(Some(n)) => format!("i:{n}"),
+        PropValue::Bytes(b) => format!("y:{}", b.bytes),
+        PropValue::Multi(items) => {
+            let v: Vec<String> = items.iter().map(PropValue::display).collect();
+            format!("m:{}", json_list(&v))
+        }
+        _ => return None,
+    })
+}
+
+fn decode_setting(s: &str) -> PropValue {
+    let (tag, rest) = s.split_once(':').unwrap_or(("s", s));
+    match tag {
+        "b" => PropValue::Bool(rest == "true"),
+        "i" => rest.parse().map(PropValue::Long).unwrap_or(PropValue::Null),
+        "n" => PropValue::Null,
+        "u" => PropValue::Unlimited(None),
+        "y" => rest.parse().map(|b| PropValue::Bytes(ByteQuantifiedSize::from_bytes(b))).unwrap_or(PropValue::Null),
+        "m" => PropValue::strings(&from_json_list(rest)),
+        _ => PropValue::String(rest.to_string()),
+    }
+}
+
 impl SqliteStore {
+    /// New-MigrationBatch's work; commits only when `commit` (else it is a
+    /// full validation that rolls back).
+    fn new_batch_tx(&self, p: &NewBatch, csv: &[u8], commit: bool) -> TenantResult<MigrationBatch> {
+        check_name("migration batch", &p.name, 64)?;
+
+        let name = p.name.trim().to_string();
+        for e in &p.notification_emails {
+            if !csvdata::is_smtp_address(e.trim()) {
+                return Err(TenantError::invalid(
+                    "FormatException",
+                    format!("\"{}\" in NotificationEmails isn't a valid SMTP address.", e.trim()),
+                ));
+            }
+        }
+        let Some(endpoint) = p.source_endpoint.as_deref().filter(|s| !s.trim().is_empty()) else {
+            return Err(TenantError::invalid(
+                "MigrationInvalidArgumentException",
+                "An IMAP migration batch needs a source endpoint. Use the SourceEndpoint parameter to name the IMAP migration endpoint.",
+            ));
+        };
+        let users = csvdata::parse(csv, p.allow_unknown_columns)?;
+        self.run(commit, |tx| {
+            let (eid, ep) = Self::find_endpoint(tx, endpoint)?;
+            if tx.prepare_cached("SELECT 1 FROM batch WHERE name = ?1")?.exists([&name])? {
+                return Err(batch_exists());
+            }
+            let max = Self::config_in(tx)?.max_number_of_batches;
+            let n: i64 = tx.query_row("SELECT count(*) FROM batch", [], |r| r.get(0))?;
+            if n >= i64::from(max) {
+                return Err(TenantError::new(
+                    ErrorCategory::LimitsExceeded,
+                    "MaximumNumberOfBatchesReachedException",
+                    format!("The maximum number of migration batches ({max}) has been reached. Remove a batch before you create a new one."),
+                ));
+            }
+            let guid = Uuid::new_v4();
+            let t = ms(now());
+            tx.execute(
+                "INSERT INTO batch(guid, name, status, migration_type, endpoint_id, auto_start, auto_complete, allow_unknown, exclude_folders, include_folders, notification_emails, start_after, complete_after, report_interval, skip_reports, submitted_by, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                params![
+                    guid.to_string(),
+                    name,
+                    MigrationBatchStatus::Created.value(),
+                    ep.endpoint_type.value(),
+                    eid,
+                    p.auto_start,
+                    p.auto_complete,
+                    p.allow_unknown_columns,
+                    json_list(&p.exclude_folders),
+                    json_list(&p.include_folders),
+                    json_list(&p.notification_emails.iter().map(|s| s.trim().to_string()).collect::<Vec<_>>()),
+                    p.start_after.map(ms),
+                    p.complete_after.map(ms),
+                    p.report_interval.map(|r| r.seconds()),
+                    p.skip_reports,
+                    p.submitted_by,
+                    t
+                ],
+            )
+            .map_err(|e| if is_unique_violation(&e) { batch_exists() } else { e.into() })?;
+            let bid = tx.last_insert_rowid();
+            Self::insert_users(tx, bid, &users, MigrationUserStatus::Stopped, false)?;
+            Self::add_report(tx, Some(bid), None, &format!("The migration batch was created with {} users.", users.len()))?;
+            if p.auto_start {
+                let row = Self::find_batch_row(tx, &guid.to_string())?;
+                Self::start_in(tx, &row)?;
+            }
+            Self::load_batch(tx, bid)
+        })
+    }
+
+    fn get_batches_impl(&self, f: &BatchFilter) -> TenantResult<Vec<MigrationBatch>> {
+        let c = self.lock();
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(id) = f.identity.as_deref().filter(|s| !s.trim().is_empty()) {
+            let row = Self::find_batch_row(&c, id)?;
+            args.push(Box::new(row.id));
+            clauses.push(format!("b.id = ?{}", args.len()));
+        }
+        if let Some(e) = f.endpoint.as_deref().filter(|s| !s.trim().is_empty()) {
+            let (eid, _) = Self::find_endpoint(&c, e)?;
+            args.push(Box::new(eid));
+            clauses.push(format!("b.endpoint_id = ?{}", args.len()));
+        }
+        if let Some(s) = f.status {
+            args.push(Box::new(s.value()));
+            clauses.push(format!("b.status = ?{}", args.len()));
+        }
+        let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a.as_ref()).collect();
+        let mut v = Self::load_batches(&c, &where_sql, &refs, f.include_report)?;
+        if let Some(n) = f.result_size {
+            v.truncate(n);
+        }
+        Ok(v)
+    }
+
+    fn org_in(c: &Connection) -> TenantResult<OrganizationConfig> {
+        let name: Option<String> = c
+            .query_row("SELECT domain_name FROM accepted_domain ORDER BY is_default DESC, id LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        let mut settings: Vec<(String, PropValue)> =
+            organization_defaults().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut st = c.prepare_cached("SELECT key, value FROM config WHERE key LIKE 'org.%' ORDER BY key")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let k: String = r.get(0)?;
+            let v: String = r.get(1)?;
+            let k = k.trim_start_matches("org.").to_string();
+            let v = decode_setting(&v);
+            match settings.iter_mut().find(|(n, _)| *n == k) {
+                Some(slot) => slot.1 = v,
+                None => settings.push((k, v)),
+            }
+        }
+        Ok(OrganizationConfig { name: name.unwrap_or_else(|| SERVER_NAME.to_string()), settings })
+    }
+
     fn config_in(c: &Connection) -> TenantResult<MigrationConfig> {
         let mut cfg = MigrationConfig::default();
         let mut st = c.prepare_cached("SELECT key, value FROM config")?;

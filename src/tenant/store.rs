@@ -414,6 +414,10 @@ pub trait TenantStore: Send + Sync {
     /// the batch and all its users in one transaction. With `auto_start`
     /// the batch is started in the same transaction.
     fn new_batch(&self, p: &NewBatch, csv: &[u8], engine: EngineState) -> TenantResult<MigrationBatch>;
+    /// New-MigrationBatch -WhatIf: every check of [`TenantStore::new_batch`]
+    /// (CSV, mailboxes, other batches, name, limits), then a rollback. Returns
+    /// the batch as it would have been created.
+    fn validate_new_batch(&self, p: &NewBatch, csv: &[u8]) -> TenantResult<MigrationBatch>;
     /// Get-MigrationBatch.
     fn get_batches(&self, f: &BatchFilter) -> TenantResult<Vec<MigrationBatch>>;
     /// Set-MigrationBatch.
@@ -451,6 +455,12 @@ pub trait TenantStore: Send + Sync {
     fn migration_config(&self) -> TenantResult<MigrationConfig>;
     /// Set-MigrationConfig.
     fn set_migration_config(&self, p: &SetConfig) -> TenantResult<MigrationConfig>;
+
+    /// Get-OrganizationConfig.
+    fn organization_config(&self) -> TenantResult<OrganizationConfig>;
+    /// Set-OrganizationConfig: stores the given settings (Bool, Int, Long,
+    /// String, Null, Unlimited, Bytes or Multi of strings) in one transaction.
+    fn set_organization_config(&self, settings: &[(String, PropValue)]) -> TenantResult<OrganizationConfig>;
 
     // ---- engine side
     /// What the engine needs to run a batch (endpoint, users with
