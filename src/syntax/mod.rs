@@ -3,33 +3,47 @@
 //!
 //! Architecture invariant: this module imports nothing else of the crate.
 
-/// Placeholder AST root until the parser lands.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ScriptBlockAst;
+pub mod ast;
+mod chars;
+mod error;
+mod expr;
+pub mod lexer;
+mod number;
+mod parser;
 
-/// A parse error with PowerShell's error id and a byte span.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParseError {
-    pub id: &'static str,
+pub use error::{ParseError, ParseErrorId, render_position};
+
+use serde::Serialize;
+
+/// A byte range `start..end` in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Span {
     pub start: usize,
     pub end: usize,
-    pub message: String,
-    pub incomplete: bool,
 }
 
-impl ParseError {
-    /// Renders the error as pwsh 7's ConciseView does.
-    pub fn render(&self, _source: &str, file: Option<&str>) -> String {
-        format!("ParserError: {}\n{}\n", file.unwrap_or(""), self.message)
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
     }
 
-    /// True when more input could complete the script (the REPL's `>> `).
-    pub fn is_incomplete(&self) -> bool {
-        self.incomplete
+    /// The source text under the span (empty when out of range).
+    pub fn slice<'a>(&self, source: &'a str) -> &'a str {
+        source.get(self.start..self.end).unwrap_or("")
     }
 }
 
-/// Parses a whole script.
-pub fn parse(_source: &str) -> Result<ScriptBlockAst, Vec<ParseError>> {
-    Ok(ScriptBlockAst)
+/// Parses a whole script. On failure, returns every error found (pwsh reports
+/// several errors per file where it can recover).
+pub fn parse(source: &str) -> Result<ast::ScriptBlockAst, Vec<ParseError>> {
+    parser::Parser::new(source).parse_script()
+}
+
+/// True when `source` fails to parse only because more input is needed
+/// (unterminated string, brace, here-string, parenthesis, trailing pipe).
+pub fn is_incomplete(source: &str) -> bool {
+    match parse(source) {
+        Ok(_) => false,
+        Err(errors) => errors.iter().any(|e| e.incomplete),
+    }
 }
