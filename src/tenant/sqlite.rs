@@ -543,6 +543,9 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A 50,000-user batch is one transaction: a larger page cache keeps
+        // it from spilling to the WAL half-way.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         let store = SqliteStore { conn: Mutex::new(conn), home: home.to_path_buf() };
         store.migrate()?;
         for suffix in ["-wal", "-shm"] {
