@@ -150,6 +150,15 @@ pub fn decode_mutf7(s: &str) -> String {
     out
 }
 
+/// The message size a Maildir file name records: `,W=` (the size with CRLF
+/// line ends, what IMAP reports) before `,S=` (the size on disk), as Dovecot
+/// writes them (`1700000000.M1P2.host,S=18,W=21:2,S`).
+pub fn message_size(file_name: &str) -> Option<u64> {
+    let base = file_name.split(':').next().unwrap_or(file_name);
+    let field = |key: &str| base.split(',').find_map(|part| part.strip_prefix(key)).and_then(|v| v.parse::<u64>().ok());
+    field("W=").or_else(|| field("S="))
+}
+
 #[derive(Default)]
 struct Count {
     items: u64,
@@ -178,7 +187,7 @@ fn count_dir(dir: &Path) -> TenantResult<Count> {
                 continue;
             }
             c.items += 1;
-            c.bytes += md.len();
+            c.bytes += message_size(&name.to_string_lossy()).unwrap_or(md.len());
             if let Ok(m) = md.modified() {
                 let t: DateTime<Utc> = m.into();
                 c.oldest = Some(c.oldest.map_or(t, |o| o.min(t)));
@@ -310,6 +319,13 @@ pub fn totals(root: &Path) -> TenantResult<Totals> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_from_file_names() {
+        assert_eq!(message_size("1.M1P2.host,S=18,W=21:2,S"), Some(21));
+        assert_eq!(message_size("1.M1P2.host,S=18:2,"), Some(18));
+        assert_eq!(message_size("1.M1P2.host:2,S"), None);
+    }
 
     #[test]
     fn mutf7_round_trip() {
