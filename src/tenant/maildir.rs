@@ -287,28 +287,25 @@ pub fn folder_statistics(root: &Path, mailbox: &str, with_dates: bool) -> Tenant
 /// Totals of a mailbox.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
-    /// (items, bytes) outside Deleted Items.
+    /// (items, bytes) in all folders, Deleted Items included (Exchange's
+    /// ItemCount/TotalItemSize).
     pub live: (u64, u64),
-    /// (items, bytes) in Deleted Items.
+    /// (items, bytes) in Recoverable Items (Exchange's DeletedItemCount /
+    /// TotalDeletedItemSize): a Maildir has no dumpster, so always zero.
     pub deleted: (u64, u64),
     /// Newest item time.
     pub newest: Option<DateTime<Utc>>,
 }
 
-/// Totals of a mailbox: items and bytes outside and inside Deleted Items.
+/// Totals of a mailbox (Get-MailboxStatistics).
 pub fn totals(root: &Path) -> TenantResult<Totals> {
     let mut live = (0, 0);
-    let mut deleted = (0, 0);
+    let deleted = (0, 0);
     let mut newest: Option<DateTime<Utc>> = None;
-    for (path, dir) in folders(root)? {
+    for (_, dir) in folders(root)? {
         let c = count_dir(&dir)?;
-        if path == "Deleted Items" || path.starts_with("Deleted Items/") {
-            deleted.0 += c.items;
-            deleted.1 += c.bytes;
-        } else {
-            live.0 += c.items;
-            live.1 += c.bytes;
-        }
+        live.0 += c.items;
+        live.1 += c.bytes;
         if let Some(n) = c.newest {
             newest = Some(newest.map_or(n, |o| o.max(n)));
         }
