@@ -1253,3 +1253,19 @@ fn validating_a_batch_changes_nothing() {
     assert!(e.message.starts_with("Row 2: A recipient wasn't found for ghost@contoso.com"));
     assert_eq!(snapshot(&s), before);
 }
+
+#[test]
+fn newer_or_broken_databases_are_refused_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    drop(SqliteStore::open(&home).unwrap());
+    rusqlite::Connection::open(home.join("exosh.db")).unwrap().pragma_update(None, "user_version", 99).unwrap();
+    let e = SqliteStore::open(&home).unwrap_err();
+    assert_eq!(e.message, "The tenant database has schema version 99, newer than this exosh understands (1).");
+    let other = dir.path().join("broken");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("exosh.db"), vec![0x42u8; 8192]).unwrap();
+    let e = SqliteStore::open(&other).unwrap_err();
+    assert!(e.message.starts_with("The tenant database reported an error:"), "{}", e.message);
+    assert_eq!(e.exception, "StoragePermanentException");
+}
