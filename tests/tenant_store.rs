@@ -327,6 +327,14 @@ fn mailboxes_and_their_maildirs() {
     assert_eq!(fs[1].folder_type, "Inbox");
     assert_eq!(fs[6].folder_type, "SentItems");
     assert_eq!(fs[6].identity(), "Terry.Adams\\Sent Items");
+    // -FolderScope
+    let scoped =
+        |scope| fs.iter().filter(|f| maildir::in_scope(f, scope)).map(|f| f.folder_path.as_str()).collect::<Vec<_>>();
+    assert_eq!(scoped(ElcFolderType::Inbox), ["/Inbox"]);
+    assert_eq!(scoped(ElcFolderType::SentItems), ["/Sent Items"]);
+    assert_eq!(scoped(ElcFolderType::Personal), ["/Projects/2024"]);
+    assert_eq!(scoped(ElcFolderType::All).len(), 7);
+    assert!(scoped(ElcFolderType::Calendar).is_empty());
     // Remove: the row goes, the Maildir is kept aside (soft delete).
     s.remove_mailbox("Terry.Adams").unwrap();
     assert!(!root.exists());

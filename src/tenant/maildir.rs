@@ -216,7 +216,12 @@ pub fn folders(root: &Path) -> TenantResult<Vec<(String, PathBuf)>> {
             && rest != "."
             && e.file_type()?.is_dir()
         {
-            let path = rest.split('.').map(decode_mutf7).collect::<Vec<_>>().join("/");
+            let mut parts: Vec<String> = rest.split('.').map(decode_mutf7).collect();
+            // Dovecot keeps INBOX's children as `.INBOX.<name>`.
+            if parts.first().is_some_and(|p| p.eq_ignore_ascii_case("INBOX")) {
+                parts[0] = "Inbox".into();
+            }
+            let path = parts.join("/");
             others.push((path, e.path()));
         }
     }
@@ -282,6 +287,19 @@ pub fn folder_statistics(root: &Path, mailbox: &str, with_dates: bool) -> Tenant
         });
     }
     Ok(out)
+}
+
+/// Is a folder in `-FolderScope <scope>`? A well-known scope takes the
+/// folder and its subfolders; `Personal` takes user-created top-level
+/// folders and their subfolders; `All` takes everything.
+pub fn in_scope(f: &MailboxFolderStatistics, scope: super::types::ElcFolderType) -> bool {
+    use super::types::{ElcFolderType, ExEnum};
+    let top = f.folder_path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match scope {
+        ElcFolderType::All => true,
+        ElcFolderType::Personal => f.folder_type != "Root" && folder_type(top) == "User Created",
+        s => f.folder_type != "Root" && folder_type(top) == s.name(),
+    }
 }
 
 /// Totals of a mailbox.
