@@ -108,3 +108,13 @@ fn tricky_snippets_roundtrip() {
     let failures: Vec<String> = snippets.iter().filter_map(|s| roundtrip(s, s).err()).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }
+
+#[test]
+fn block_statements_need_no_terminator() {
+    // pwsh: `if ($false) { } "hi"` is two statements; a pipeline needs `;` or a newline.
+    let ast = parse("if ($false) { } \"hi\"").unwrap();
+    assert_eq!(ast.end_statements().len(), 2);
+    let ast = parse("function f { 1 } f").unwrap();
+    assert_eq!(ast.end_statements().len(), 2);
+    assert!(parse("Get-Date \"x\" )").is_err());
+}
