@@ -199,7 +199,7 @@ fn format_custom(out: &mut String, dt: DateTime, format: &str) -> Result<(), Dot
     while i < chars.len() {
         let c = chars[i];
         let n = match c {
-            'h' | 'H' | 'm' | 's' | 'f' | 'F' | 't' | 'd' | 'M' | 'y' | 'z' | 'g' | 'K' => repeat_count(&chars, i),
+            'h' | 'H' | 'm' | 's' | 'f' | 'F' | 't' | 'd' | 'M' | 'y' | 'z' | 'g' => repeat_count(&chars, i),
             _ => 1,
         };
         match c {
@@ -583,6 +583,7 @@ mod tests {
         let u = d.with_kind(DateTimeKind::Utc);
         assert_eq!(format_datetime(u, "zzz K").unwrap(), "+00:00 Z");
         assert_eq!(format_datetime(d, "%K").unwrap(), "");
+        assert_eq!(format_datetime(u, "KK").unwrap(), "ZZ");
     }
 
     #[test]
