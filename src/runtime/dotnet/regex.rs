@@ -903,6 +903,21 @@ mod tests {
         assert_eq!(translate_regex("[\\b]").unwrap(), "[\\x08]");
     }
 
+    // Conformance sw-004, and escaped punctuation that .NET accepts.
+    #[test]
+    fn escaped_punctuation() {
+        assert!(ci("^ftp\\://.*$").is_match("ftp://x").unwrap());
+        assert!(ci("^(http[s]?)\\://.*$").is_match("https://bing.com").unwrap());
+        assert!(!ci("^\\w+@\\w+\\.com|edu|org$").is_match("https://bing.com").unwrap());
+        for c in ['/', '-', '"', '\'', '@', '%', '=', '!', ',', ';', '&', '~', '`', ':', '<', '>', ' ', '#'] {
+            let p = format!("a\\{c}b");
+            let re = DotNetRegex::new(&p, RegexOptions::default()).unwrap_or_else(|e| panic!("{p}: {e}"));
+            assert!(re.is_match(&format!("a{c}b")).unwrap(), "{p}");
+        }
+        // Word characters cannot be escaped in .NET (IsBoundaryWordChar).
+        assert!(translate_regex("a\\_b").is_err());
+    }
+
     #[test]
     fn extended_mode_comments() {
         let o = RegexOptions { ignore_pattern_whitespace: true, ..Default::default() };
