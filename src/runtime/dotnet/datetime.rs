@@ -16,6 +16,8 @@ use std::hash::{Hash, Hasher};
 
 /// Ticks of DateTime.MaxValue (9999-12-31T23:59:59.9999999).
 pub const MAX_TICKS: i64 = 3_155_378_975_999_999_999;
+/// Ticks of 1601-01-01, the Windows file time epoch.
+pub const FILE_TIME_EPOCH_TICKS: i64 = 504_911_232_000_000_000;
 /// Ticks of the Unix epoch, 1970-01-01T00:00:00.
 pub const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
 
@@ -491,9 +493,40 @@ impl DateTime {
         (self.ticks - UNIX_EPOCH_TICKS).div_euclid(TICKS_PER_SECOND)
     }
 
-    /// `ToFileTime()`-style helper: ticks since 1601-01-01 of the UTC instant.
+    /// `ToFileTime()`: 100 ns intervals since 1601-01-01 UTC of the instant.
     pub fn to_file_time_utc(self) -> i64 {
-        self.to_universal_time().ticks - 504_911_232_000_000_000
+        self.to_universal_time().ticks - FILE_TIME_EPOCH_TICKS
+    }
+
+    /// `DateTime.FromFileTime(t)` (kind Local) / `FromFileTimeUtc` (`utc`).
+    pub fn from_file_time(file_time: i64, utc: bool) -> Result<DateTime, DotNetError> {
+        let ticks = file_time
+            .checked_add(FILE_TIME_EPOCH_TICKS)
+            .filter(|t| file_time >= 0 && *t <= MAX_TICKS)
+            .ok_or_else(|| DotNetError::out_of_range("Not a valid Win32 FileTime.", "fileTime"))?;
+        let u = DateTime { ticks, kind: DateTimeKind::Utc };
+        Ok(if utc { u } else { u.to_local_time() })
+    }
+
+    /// `DateTimeOffset.ToUnixTimeSeconds()` of this instant (Unspecified
+    /// taken as local), floor-divided as .NET does for times before 1970.
+    pub fn to_unix_seconds(self) -> i64 {
+        (self.to_universal_time().ticks - UNIX_EPOCH_TICKS).div_euclid(TICKS_PER_SECOND)
+    }
+
+    /// `DateTimeOffset.FromUnixTimeSeconds(s).UtcDateTime` (kind Utc).
+    pub fn from_unix_seconds(seconds: i64) -> Result<DateTime, DotNetError> {
+        seconds
+            .checked_mul(TICKS_PER_SECOND)
+            .and_then(|t| t.checked_add(UNIX_EPOCH_TICKS))
+            .filter(|t| (0..=MAX_TICKS).contains(t))
+            .map(|ticks| DateTime { ticks, kind: DateTimeKind::Utc })
+            .ok_or_else(|| {
+                DotNetError::out_of_range(
+                    "Valid values are between -62135596800 and 253402300799, inclusive.",
+                    "seconds",
+                )
+            })
     }
 
     /// en-US `ToString()`: `M/d/yyyy h:mm:ss tt`, e.g. `1/5/2021 1:33:09 PM`.
@@ -639,6 +672,21 @@ mod tests {
         // Round trip through local time whatever TZ is.
         assert_eq!(d.to_local_time().to_universal_time(), d);
         assert_eq!(d.to_local_time().kind, DateTimeKind::Local);
+    }
+
+    #[test]
+    fn unix_and_file_times() {
+        let d = DateTime::from_unix_seconds(1_600_000_000).unwrap();
+        assert_eq!(d.to_string(), "9/13/2020 12:26:40 PM");
+        assert_eq!(d.to_unix_seconds(), 1_600_000_000);
+        assert_eq!(DateTime::from_unix_seconds(-1).unwrap().to_unix_seconds(), -1);
+        assert!(DateTime::from_unix_seconds(253_402_300_800).is_err());
+        // FromFileTimeUtc docs: 0 is 1601-01-01.
+        let f = DateTime::from_file_time(0, true).unwrap();
+        assert_eq!(f.ymd(), (1601, 1, 1));
+        assert_eq!(d.to_file_time_utc(), 132_444_736_000_000_000);
+        assert_eq!(DateTime::from_file_time(d.to_file_time_utc(), true).unwrap(), d);
+        assert!(DateTime::from_file_time(-1, true).is_err());
     }
 
     #[test]
