@@ -265,6 +265,27 @@ mod tests {
         assert_eq!(f("{0}", &[FormatArg::Decimal(Decimal::new(150, 2).unwrap())]), "1.50");
     }
 
+    // Format items used by the admin scripts in ../shared/corpus.
+    #[test]
+    fn corpus_format_items() {
+        let d = DateTime::new(2021, 3, 4, 5, 6, 7, 0, DateTimeKind::Local).unwrap();
+        assert_eq!(
+            f("{0:d.M.y H:mm:ss} : [INFO] : {1}", &[FormatArg::DateTime(d), FormatArg::Str("ok")]),
+            "4.3.21 5:06:07 : [INFO] : ok"
+        );
+        assert_eq!(f("_{0:yyyyMMdd-HHmmss}.log", &[FormatArg::DateTime(d)]), "_20210304-050607.log");
+        assert_eq!(
+            f(
+                "{0:N1} dana, {1:N0} sati, {2:N0} minuta",
+                &[FormatArg::Double(1.25), FormatArg::Double(2.5), FormatArg::Double(3.5)]
+            ),
+            "1.2 dana, 2 sati, 4 minuta"
+        );
+        assert_eq!(f("{0:N0}d {1:N0}h", &[FormatArg::Int(1234), FormatArg::Double(0.4)]), "1,234d 0h");
+        assert_eq!(f("total: {0,3} ", &[FormatArg::Int(7)]), "total:   7 ");
+        assert_eq!(f("EXOMigrationBatches_{0}.csv", &[FormatArg::Str("x")]), "EXOMigrationBatches_x.csv");
+    }
+
     #[test]
     fn errors_match_dotnet8() {
         let e = composite_format("{1}", &[FormatArg::Int(1)]).unwrap_err();

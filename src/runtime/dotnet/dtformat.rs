@@ -664,6 +664,21 @@ mod tests {
         assert_eq!(uformat(e, "%s"), "1600000000");
     }
 
+    // Formats used by the admin scripts in ../shared/corpus.
+    #[test]
+    fn corpus_formats() {
+        let d = dt(2021, 3, 4, 15, 6, 7, 0);
+        assert_eq!(format_datetime(d, "dd.MM.yyyy HH:mm:ss").unwrap(), "04.03.2021 15:06:07");
+        assert_eq!(format_datetime(d, "dd.MM.yyyy HH:mm").unwrap(), "04.03.2021 15:06");
+        assert_eq!(get_date_format(d, "MMddyyyy-hhmm").unwrap(), "03042021-0306");
+        assert_eq!(get_date_format(d, "yyyyMMdd-HHmm").unwrap(), "20210304-1506");
+        assert_eq!(get_date_format(d, "yyyyMMdd_HHmmss").unwrap(), "20210304_150607");
+        assert_eq!(get_date_format(d, "yyyy-MM-dd HH:mm:ss").unwrap(), "2021-03-04 15:06:07");
+        assert_eq!(get_date_format(d, "FileDateTime").unwrap(), "20210304T1506070000");
+        assert_eq!(uformat(d, "%d%m%Y"), "04032021");
+        assert_eq!(uformat(d, "%S_%m%d%y"), "07_030421");
+    }
+
     // Conformance case date-005 (ISO weeks).
     #[test]
     fn conformance_iso_week() {

@@ -903,6 +903,20 @@ mod tests {
         assert_eq!(translate_regex("[\\b]").unwrap(), "[\\x08]");
     }
 
+    // Patterns used by the admin scripts in ../shared/corpus.
+    #[test]
+    fn corpus_patterns() {
+        assert!(ci("^Batch\\d{2}$").is_match("batch07").unwrap());
+        assert!(!ci("^Batch\\d{2}$").is_match("Batch7").unwrap());
+        let re = ci("\\(([\\d,\\.]+) bytes\\)");
+        let s = "1.5 GB (1,610,612,736 bytes)";
+        assert_eq!(re.first_match(s).unwrap().unwrap().group_text(s, 1), Some("1,610,612,736"));
+        assert_eq!(ci("[,\\.]").replace("1,610.5", "").unwrap(), "16105");
+        assert_eq!(ci("\\s+").replace("a  b\tc", " ").unwrap(), "a b c");
+        assert_eq!(ci("\\\\[^\\\\]*(?:\\\\)?$").replace("C:\\dir\\file.csv", "").unwrap(), "C:\\dir");
+        assert!(ci("(\\.csv)").is_match("users.CSV").unwrap());
+    }
+
     // Conformance sw-004, and escaped punctuation that .NET accepts.
     #[test]
     fn escaped_punctuation() {
