@@ -539,6 +539,28 @@ impl DateTime {
     }
 }
 
+impl DateTime {
+    /// `DateTime.DaysInMonth(year, month)`.
+    pub fn days_in_month(year: i32, month: i32) -> Result<i32, DotNetError> {
+        days_in_month(year, month)
+    }
+    /// `DateTime.IsLeapYear(year)`; .NET rejects years outside 1..=9999.
+    pub fn is_leap_year(year: i32) -> Result<bool, DotNetError> {
+        if !(1..=9999).contains(&year) {
+            return Err(DotNetError::out_of_range("Year must be between 1 and 9999.", "year"));
+        }
+        Ok(is_leap_year(year))
+    }
+}
+
+/// `DateTime - DateTime` (kinds ignored, as in .NET).
+impl std::ops::Sub for DateTime {
+    type Output = TimeSpan;
+    fn sub(self, rhs: DateTime) -> TimeSpan {
+        self.sub_datetime(rhs)
+    }
+}
+
 impl fmt::Display for DateTime {
     /// en-US default format (`1/5/2021 1:33:09 PM`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -636,6 +658,10 @@ mod tests {
         let a = dt(2021, 3, 1, 0, 0, 0);
         let b = dt(2021, 2, 1, 12, 0, 0);
         assert_eq!(a.sub_datetime(b).to_string(), "27.12:00:00");
+        assert_eq!((a - b).total_hours(), 660.0);
+        assert_eq!(DateTime::days_in_month(2024, 2).unwrap(), 29);
+        assert!(DateTime::is_leap_year(2000).unwrap());
+        assert!(DateTime::is_leap_year(0).is_err());
         assert_eq!(b.sub_datetime(a).total_days(), -27.5);
         assert!(b < a);
         let span = TimeSpan::from_hours(36.0).unwrap();
