@@ -1,0 +1,754 @@
+//! Format-Table's text layout, as pwsh 7 writes it to a pipe or a file
+//! (plain text, no colours).
+//!
+//! The rules, from pwsh's `TableWriter`, `ColumnWidthManager` and
+//! `OutCommandInner`:
+//!
+//! - A table starts with one blank line and ends with one blank line.
+//! - Header labels, then a line of dashes under each label: as many dashes as
+//!   the label has cells, but never more than the column width; dashes take
+//!   the column's alignment.
+//! - One space between columns. A column is padded to its width, except the
+//!   last one (a left-aligned last column gets no trailing blanks).
+//! - Values longer than the column are cut and marked with `…` (U+2026): a
+//!   left-aligned value keeps its head (`abc…`), a right-aligned one its tail
+//!   (`…xyz`). A multi-line value keeps its first line plus `…`, unless the
+//!   table wraps (`-Wrap`), where values wrap on words inside their column.
+//! - Widths: when the first column has no declared width (no view width, no
+//!   `Width` key), pwsh caches the objects that arrive within 300 ms of the
+//!   first one and sizes every column to the widest of its label and those
+//!   values; `-AutoSize` does the same over all objects. Otherwise declared
+//!   widths are kept, undeclared columns share what is left of the screen
+//!   one cell at a time from the left. When the total exceeds the screen,
+//!   the rightmost columns shrink or disappear.
+
+use std::time::{Duration, Instant};
+
+use super::cells::{ELLIPSIS, cells, head_fit, pad, tail_fit, truncate_at_newline, wrap_lines};
+
+/// Screen width pwsh assumes when the output is not a terminal.
+pub const DEFAULT_WIDTH: usize = 120;
+
+/// How long pwsh's Out-Default collects objects to size a table whose
+/// columns have no declared width.
+pub const GROUPING_WINDOW: Duration = Duration::from_millis(300);
+
+/// Alignment of a column or a cell (`System.Management.Automation.Alignment`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Align {
+    /// Not stated: a cell takes its column's alignment; a column is left-aligned.
+    #[default]
+    Undefined,
+    Left,
+    Center,
+    Right,
+}
+
+impl Align {
+    /// The `Alignment` key of a calculated property: `left`, `center` or
+    /// `right`, case-insensitive, any prefix (`l`, `cent`), tried in that
+    /// order as pwsh does. `None` for anything else (pwsh reports an illegal
+    /// value).
+    pub fn from_name(name: &str) -> Option<Align> {
+        let n = name.trim();
+        if n.is_empty() {
+            return None;
+        }
+        [("left", Align::Left), ("center", Align::Center), ("right", Align::Right)]
+            .into_iter()
+            .find(|(legal, _)| legal.len() >= n.len() && legal[..n.len()].eq_ignore_ascii_case(n))
+            .map(|(_, a)| a)
+    }
+}
+
+/// One table column: its label, alignment and declared width (`None` when
+/// neither a view nor a calculated property's `Width` gave one).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub header: String,
+    pub align: Align,
+    pub width: Option<usize>,
+}
+
+impl Column {
+    /// A left-aligned column of unknown width.
+    pub fn new(header: impl Into<String>) -> Self {
+        Column { header: header.into(), align: Align::Undefined, width: None }
+    }
+
+    /// A right-aligned column of unknown width (numbers, booleans).
+    pub fn right(header: impl Into<String>) -> Self {
+        Column { align: Align::Right, ..Column::new(header) }
+    }
+
+    pub fn with_align(mut self, align: Align) -> Self {
+        self.align = align;
+        self
+    }
+
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = Some(width);
+        self
+    }
+}
+
+/// The switches of Format-Table that change the layout, and the screen width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableOptions {
+    pub hide_headers: bool,
+    pub autosize: bool,
+    pub wrap: bool,
+    /// Screen width in cells: the terminal's, or [`DEFAULT_WIDTH`] when not a terminal.
+    pub width: usize,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions { hide_headers: false, autosize: false, wrap: false, width: DEFAULT_WIDTH }
+    }
+}
+
+/// A whole table: columns, rows of already formatted cell strings, options.
+/// A row shorter than the columns is padded with empty cells; longer rows are cut.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableSpec {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    pub hide_headers: bool,
+    pub autosize: bool,
+    pub wrap: bool,
+    pub width: usize,
+}
+
+impl TableSpec {
+    pub fn new(columns: Vec<Column>) -> Self {
+        TableSpec { columns, rows: Vec::new(), hide_headers: false, autosize: false, wrap: false, width: DEFAULT_WIDTH }
+    }
+
+    pub fn with_rows(mut self, rows: Vec<Vec<String>>) -> Self {
+        self.rows = rows;
+        self
+    }
+
+    pub fn options(&self) -> TableOptions {
+        TableOptions { hide_headers: self.hide_headers, autosize: self.autosize, wrap: self.wrap, width: self.width }
+    }
+}
+
+/// Renders a whole table the way Out-Default prints it: a blank line, the
+/// header, the rows, a blank line. All rows take part in sizing columns of
+/// unknown width (what pwsh does when every object arrives within its
+/// 300 ms window, which is the case for scripts). No rows: no output, as pwsh
+/// prints nothing for an empty pipeline.
+pub fn render_table(spec: &TableSpec) -> String {
+    if spec.rows.is_empty() {
+        return String::new();
+    }
+    let layout = TableLayout::new(&spec.columns, &spec.options(), &spec.rows);
+    let mut out = String::with_capacity(64 + spec.rows.len() * 32);
+    out.push('\n');
+    layout.write_header(&mut out);
+    for row in &spec.rows {
+        layout.write_row(&mut out, row, None);
+    }
+    out.push('\n');
+    out
+}
+
+/// A table whose column widths are fixed: writes the header and rows as lines
+/// (each line ends with `\n`). Built from the columns, the options and the
+/// rows that take part in sizing (all rows for `-AutoSize`, the first
+/// window's rows otherwise; ignored when the first column's width is declared).
+#[derive(Clone, Debug)]
+pub struct TableLayout {
+    headers: Vec<String>,
+    /// Width of each column; 0 or less hides the column.
+    widths: Vec<isize>,
+    aligns: Vec<Align>,
+    hide_headers: bool,
+    wrap: bool,
+}
+
+impl TableLayout {
+    pub fn new(columns: &[Column], options: &TableOptions, sample: &[Vec<String>]) -> Self {
+        let widths = compute_widths(columns, options, sample);
+        TableLayout {
+            headers: columns.iter().map(|c| c.header.clone()).collect(),
+            widths,
+            aligns: columns
+                .iter()
+                .map(|c| match c.align {
+                    Align::Undefined => Align::Left,
+                    a => a,
+                })
+                .collect(),
+            hide_headers: options.hide_headers,
+            wrap: options.wrap,
+        }
+    }
+
+    /// The resolved width of each column (`None` for a column that did not fit).
+    pub fn widths(&self) -> Vec<Option<usize>> {
+        self.widths.iter().map(|&w| if w > 0 { Some(w as usize) } else { None }).collect()
+    }
+
+    /// Header label lines and the dash line (nothing with `-HideTableHeaders`).
+    pub fn write_header(&self, out: &mut String) {
+        if self.hide_headers || !self.any_visible() {
+            return;
+        }
+        // labels can wrap when a column is narrower than its label
+        self.write_multiline(out, &self.headers, None);
+        let dashes: Vec<String> = self
+            .headers
+            .iter()
+            .zip(&self.widths)
+            .map(|(h, &w)| {
+                if w <= 0 {
+                    return String::new();
+                }
+                let mut n = w as usize;
+                if !h.is_empty() {
+                    n = n.min(cells(h));
+                }
+                "-".repeat(n)
+            })
+            .collect();
+        self.write_single(out, &dashes, None);
+    }
+
+    /// One row; `align` overrides the column alignment per cell
+    /// (`Align::Undefined` keeps the column's).
+    pub fn write_row(&self, out: &mut String, row: &[String], align: Option<&[Align]>) {
+        if !self.any_visible() {
+            return;
+        }
+        if self.wrap {
+            self.write_multiline(out, row, align);
+        } else {
+            self.write_single(out, row, align);
+        }
+    }
+
+    fn any_visible(&self) -> bool {
+        self.widths.iter().any(|&w| w > 0)
+    }
+
+    fn align_of(&self, k: usize, align: Option<&[Align]>) -> Align {
+        match align.and_then(|a| a.get(k)) {
+            Some(Align::Undefined) | None => self.aligns[k],
+            Some(&a) => a,
+        }
+    }
+
+    fn write_single(&self, out: &mut String, row: &[String], align: Option<&[Align]>) {
+        let n = self.widths.len();
+        let mut first = true;
+        for k in 0..n {
+            let w = self.widths[k];
+            if w <= 0 {
+                continue;
+            }
+            if !first {
+                out.push(' ');
+            }
+            first = false;
+            let value = row.get(k).map(String::as_str).unwrap_or("");
+            let last = k == n - 1;
+            field(out, value, w as usize, self.align_of(k, align), !last);
+        }
+        out.push('\n');
+    }
+
+    fn write_multiline(&self, out: &mut String, row: &[String], align: Option<&[Align]>) {
+        let visible: Vec<usize> = (0..self.widths.len()).filter(|&k| self.widths[k] > 0).collect();
+        if visible.is_empty() {
+            return;
+        }
+        let count = visible.len();
+        let mut cols: Vec<Vec<String>> = Vec::with_capacity(count);
+        for (i, &k) in visible.iter().enumerate() {
+            let add_padding = i != count - 1;
+            let width = self.widths[k] as usize;
+            let a = self.align_of(k, align);
+            let value = row.get(k).map(String::as_str).unwrap_or("");
+            let mut lines = wrap_lines(value, width, width);
+            if add_padding || a == Align::Right || a == Align::Center {
+                for l in lines.iter_mut() {
+                    if cells(l) < width {
+                        let mut s = String::new();
+                        field(&mut s, l, width, a, add_padding);
+                        *l = s;
+                    }
+                }
+            }
+            if i > 0 {
+                for l in lines.iter_mut() {
+                    l.insert(0, ' ');
+                }
+            }
+            cols.push(lines);
+        }
+        let rows = cols.iter().map(Vec::len).max().unwrap_or(0);
+        // the last column with content on each screen row
+        let mut last_with_content = vec![0usize; rows];
+        for (r, slot) in last_with_content.iter_mut().enumerate() {
+            for (c, col) in cols.iter().enumerate() {
+                if col.len() > r {
+                    *slot = c;
+                }
+            }
+        }
+        for (c, col) in cols.iter_mut().enumerate() {
+            let blanks = if c < count - 1 { self.widths[visible[c]] as usize + usize::from(c > 0) } else { 0 };
+            for &last in &last_with_content[col.len()..rows] {
+                if c > last {
+                    col.push(String::new());
+                } else {
+                    col.push(pad(blanks));
+                }
+            }
+        }
+        for (r, &last) in last_with_content.iter().enumerate() {
+            for (c, col) in cols.iter().enumerate() {
+                let v = &col[r];
+                if c == last && rows > 1 {
+                    out.push_str(v.trim_end());
+                } else {
+                    out.push_str(v);
+                }
+            }
+            out.push('\n');
+        }
+    }
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// pwsh's `GenerateRowField`: fit one value into `width` cells.
+fn field(out: &mut String, value: &str, width: usize, align: Align, add_padding: bool) {
+    let owned;
+    let s: &str = if value.contains(['\n', '\r']) {
+        owned = truncate_at_newline(value);
+        &owned
+    } else {
+        value
+    };
+    let len = cells(s);
+    if len == width {
+        out.push_str(s);
+        return;
+    }
+    if len < width {
+        let pad_count = width - len;
+        match align {
+            Align::Right => {
+                push_spaces(out, pad_count);
+                out.push_str(s);
+            }
+            Align::Center => {
+                let left = pad_count / 2;
+                push_spaces(out, left);
+                out.push_str(s);
+                if add_padding {
+                    push_spaces(out, pad_count - left);
+                }
+            }
+            _ => {
+                out.push_str(s);
+                if add_padding {
+                    push_spaces(out, pad_count);
+                }
+            }
+        }
+        return;
+    }
+    // too long: cut and mark with the ellipsis when there is room for it
+    let cut = if width > 1 {
+        let keep = width - 1;
+        match align {
+            Align::Right => {
+                let mut t = String::new();
+                t.push(ELLIPSIS);
+                t.push_str(&s[tail_fit(s, keep)..]);
+                t
+            }
+            _ => {
+                let mut t = s[..head_fit(s, keep)].to_owned();
+                t.push(ELLIPSIS);
+                t
+            }
+        }
+    } else {
+        match align {
+            Align::Right => s[tail_fit(s, width)..].to_owned(),
+            _ => s[..head_fit(s, width)].to_owned(),
+        }
+    };
+    // a wide character cut in half leaves one cell to fill
+    let short = cells(&cut) < width;
+    match align {
+        Align::Right if short => {
+            out.push(' ');
+            out.push_str(&cut);
+        }
+        _ => {
+            out.push_str(&cut);
+            if short && add_padding {
+                out.push(' ');
+            }
+        }
+    }
+}
+
+/// Column widths: the cached-group hint (autosize, or first column of unknown
+/// width), then pwsh's `ColumnWidthManager`.
+fn compute_widths(columns: &[Column], options: &TableOptions, sample: &[Vec<String>]) -> Vec<isize> {
+    let n = columns.len();
+    // pwsh disables the table writer below 5 screen columns
+    if options.width < 5 {
+        return vec![-1; n];
+    }
+    let mut widths: Vec<isize> = vec![0; n];
+    let hinted = options.autosize || columns.first().is_some_and(|c| c.width.is_none());
+    if hinted {
+        for (k, c) in columns.iter().enumerate() {
+            widths[k] = clamp_width(cells(&c.header));
+        }
+        for row in sample {
+            for (k, v) in row.iter().take(n).enumerate() {
+                let l = clamp_width(cells(v));
+                if widths[k] < l {
+                    widths[k] = l;
+                }
+            }
+        }
+    } else {
+        for (k, c) in columns.iter().enumerate() {
+            widths[k] = clamp_width(c.width.unwrap_or(0));
+        }
+    }
+    fit_widths(&mut widths, clamp_width(options.width));
+    widths
+}
+
+/// Widths beyond any screen (a `Width` of 2147483647, Out-String's unlimited
+/// width) are capped so sums cannot overflow; the cap is far wider than any
+/// terminal, so layouts are unchanged.
+fn clamp_width(w: usize) -> isize {
+    const CAP: usize = 1 << 24;
+    w.min(CAP) as isize
+}
+
+/// pwsh's `ColumnWidthManager.CalculateColumnWidths` (minimum width 1,
+/// separator 1): give unassigned (0) columns the remaining room one cell at a
+/// time from the left; when too wide, shrink or hide columns from the right.
+fn fit_widths(widths: &mut [isize], table_width: isize) {
+    const MIN: isize = 1;
+    const SEP: isize = 1;
+    if widths.is_empty() {
+        return;
+    }
+    let all_specified = widths.iter().all(|&w| w > 0);
+    let fits = if all_specified {
+        let sum: isize = widths.iter().sum::<isize>() + SEP * (widths.len() as isize - 1);
+        sum <= table_width
+    } else {
+        let fixed: Vec<bool> = widths.iter().map(|&w| w > 0).collect();
+        for w in widths.iter_mut() {
+            if *w == 0 {
+                *w = MIN;
+            }
+        }
+        let available = table_width - current_width(widths);
+        if available < 0 {
+            false
+        } else {
+            let free = fixed.iter().filter(|f| !**f).count() as isize;
+            if free > 0 && available > 0 {
+                // the round-robin of pwsh, done in closed form
+                let each = available / free;
+                let mut extra = available % free;
+                for (w, f) in widths.iter_mut().zip(&fixed) {
+                    if !*f {
+                        *w += each;
+                        if extra > 0 {
+                            *w += 1;
+                            extra -= 1;
+                        }
+                    }
+                }
+            }
+            true
+        }
+    };
+    if fits {
+        return;
+    }
+    loop {
+        let excess = current_width(widths) - table_width;
+        if excess <= 0 {
+            return;
+        }
+        let last = match widths.iter().position(|&w| w < 0) {
+            Some(0) => return,
+            Some(i) => i - 1,
+            None => widths.len() - 1,
+        };
+        let shrunk = widths[last] - excess;
+        if shrunk < MIN {
+            widths[last] = -1;
+        } else {
+            widths[last] = shrunk;
+        }
+    }
+}
+
+fn current_width(widths: &[isize]) -> isize {
+    let visible: Vec<isize> = widths.iter().copied().filter(|&w| w > 0).collect();
+    visible.iter().sum::<isize>() + (visible.len() as isize - 1)
+}
+
+/// A table written as its rows arrive (Format-Table / Out-Default streaming).
+///
+/// - Declared width on the first column, no `-AutoSize`: the header and every
+///   row are written at once.
+/// - Otherwise without `-AutoSize`: rows are held until the grouping window
+///   (300 ms from the first row, as pwsh) has passed, or [`TableStream::flush`]
+///   is called; they size the columns, and later rows are written at once
+///   (and cut when wider).
+/// - `-AutoSize`: every row is held until [`TableStream::finish`].
+///
+/// The first row always gives the table's leading blank line at once (pwsh
+/// writes it before its window closes, so host output printed meanwhile
+/// comes after it). Each call returns the text to print now (possibly empty).
+#[derive(Debug)]
+pub struct TableStream {
+    columns: Vec<Column>,
+    options: TableOptions,
+    window: Option<Duration>,
+    started: Option<Instant>,
+    pending: Vec<(Vec<String>, Option<Vec<Align>>)>,
+    layout: Option<TableLayout>,
+}
+
+impl TableStream {
+    pub fn new(columns: Vec<Column>, options: TableOptions) -> Self {
+        let window = if options.autosize {
+            None
+        } else if columns.first().is_some_and(|c| c.width.is_none()) {
+            Some(GROUPING_WINDOW)
+        } else {
+            Some(Duration::ZERO)
+        };
+        TableStream { columns, options, window, started: None, pending: Vec::new(), layout: None }
+    }
+
+    /// Changes the grouping window (tests and hosts that size on a row count).
+    /// Has no effect with `-AutoSize` or when widths are declared.
+    pub fn with_window(mut self, window: Duration) -> Self {
+        if self.window.is_some_and(|w| !w.is_zero()) {
+            self.window = Some(window);
+        }
+        self
+    }
+
+    /// Adds a row; returns what to print now.
+    pub fn push_row(&mut self, row: Vec<String>) -> String {
+        self.push(row, None)
+    }
+
+    /// Adds a row whose cells override the column alignment.
+    pub fn push_row_aligned(&mut self, row: Vec<String>, align: Vec<Align>) -> String {
+        self.push(row, Some(align))
+    }
+
+    fn push(&mut self, row: Vec<String>, align: Option<Vec<Align>>) -> String {
+        let mut out = String::new();
+        if let Some(layout) = &self.layout {
+            layout.write_row(&mut out, &row, align.as_deref());
+            return out;
+        }
+        let now = Instant::now();
+        let started = match self.started {
+            Some(t) => t,
+            None => {
+                // pwsh prints the table's leading blank line (its format
+                // start) at once; only the header and rows wait for the window
+                out.push('\n');
+                self.started = Some(now);
+                now
+            }
+        };
+        self.pending.push((row, align));
+        if let Some(window) = self.window
+            && now.duration_since(started) >= window
+        {
+            out.push_str(&self.flush());
+        }
+        out
+    }
+
+    /// Ends the grouping window now: fixes the widths from the held rows and
+    /// returns the header and those rows (the leading blank line came with
+    /// the first row). Nothing when no row came.
+    pub fn flush(&mut self) -> String {
+        let mut out = String::new();
+        if self.layout.is_some() || self.pending.is_empty() {
+            return out;
+        }
+        let sample: Vec<Vec<String>> = self.pending.iter().map(|(r, _)| r.clone()).collect();
+        let layout = TableLayout::new(&self.columns, &self.options, &sample);
+        layout.write_header(&mut out);
+        for (row, align) in self.pending.drain(..) {
+            layout.write_row(&mut out, &row, align.as_deref());
+        }
+        self.layout = Some(layout);
+        out
+    }
+
+    /// Whether the header has been written (the widths are fixed).
+    pub fn started(&self) -> bool {
+        self.layout.is_some()
+    }
+
+    /// Ends the table: held rows, then the closing blank line.
+    pub fn finish(mut self) -> String {
+        let mut out = self.flush();
+        if self.layout.is_some() {
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn alignment_names_match_by_prefix() {
+        assert_eq!(Align::from_name("center"), Some(Align::Center));
+        assert_eq!(Align::from_name("L"), Some(Align::Left));
+        assert_eq!(Align::from_name("Ri"), Some(Align::Right));
+        assert_eq!(Align::from_name("c"), Some(Align::Center));
+        assert_eq!(Align::from_name("middle"), None);
+        assert_eq!(Align::from_name(""), None);
+        assert_eq!(Align::from_name("lefty"), None);
+    }
+
+    #[test]
+    fn fit_assigns_the_rest_round_robin() {
+        let mut w = vec![5, 25, 0];
+        fit_widths(&mut w, 120);
+        assert_eq!(w, vec![5, 25, 88]);
+        let mut w = vec![0, 0];
+        fit_widths(&mut w, 120);
+        assert_eq!(w, vec![60, 59]);
+        let mut w = vec![0, 0, 0];
+        fit_widths(&mut w, 10);
+        assert_eq!(w, vec![3, 3, 2]);
+    }
+
+    #[test]
+    fn fit_shrinks_then_hides_from_the_right() {
+        let mut w = vec![50, 50, 30];
+        fit_widths(&mut w, 120);
+        assert_eq!(w, vec![50, 50, 18]);
+        let mut w = vec![100, 30, 30];
+        fit_widths(&mut w, 120);
+        assert_eq!(w, vec![100, 19, -1]);
+    }
+
+    #[test]
+    fn field_truncates_with_ellipsis_by_alignment() {
+        let mut o = String::new();
+        field(&mut o, "abcdef", 4, Align::Left, true);
+        assert_eq!(o, "abc…");
+        let mut o = String::new();
+        field(&mut o, "abcdef", 4, Align::Right, true);
+        assert_eq!(o, "…def");
+        let mut o = String::new();
+        field(&mut o, "abcdef", 1, Align::Left, true);
+        assert_eq!(o, "a");
+        let mut o = String::new();
+        field(&mut o, "ab", 5, Align::Center, true);
+        assert_eq!(o, " ab  ");
+        let mut o = String::new();
+        field(&mut o, "消息消息", 4, Align::Left, true);
+        assert_eq!(o, "消… ");
+    }
+
+    #[test]
+    fn stream_with_declared_width_writes_at_once() {
+        let mut t =
+            TableStream::new(vec![Column::right("Count").with_width(5), Column::new("Name")], TableOptions::default());
+        assert_eq!(t.push_row(s(&["1", "a"])), "\nCount Name\n----- ----\n    1 a\n");
+        assert_eq!(t.push_row(s(&["22", "b"])), "   22 b\n");
+        assert_eq!(t.finish(), "\n");
+    }
+
+    #[test]
+    fn stream_holds_rows_for_the_window() {
+        let mut t = TableStream::new(vec![Column::new("abc"), Column::new("bcd")], TableOptions::default())
+            .with_window(Duration::from_secs(3600));
+        // the leading blank line comes at once, the header waits
+        assert_eq!(t.push_row(s(&["1234", "123"])), "\n");
+        assert_eq!(t.push_row(s(&["1", "1234"])), "");
+        assert!(!t.started());
+        let head = t.flush();
+        assert_eq!(head, "abc  bcd\n---  ---\n1234 123\n1    1234\n");
+        // later rows keep the widths and are cut
+        assert_eq!(t.push_row(s(&["123456", "x"])), "123… x\n");
+        assert_eq!(t.finish(), "\n");
+    }
+
+    #[test]
+    fn stream_with_zero_window_sizes_on_the_first_row() {
+        let mut t = TableStream::new(vec![Column::new("a")], TableOptions::default()).with_window(Duration::ZERO);
+        assert_eq!(t.push_row(s(&["x"])), "\na\n-\nx\n");
+        // a one-cell column has no room for the ellipsis
+        assert_eq!(t.push_row(s(&["yy"])), "y\n");
+    }
+
+    #[test]
+    fn stream_autosize_waits_for_finish() {
+        let mut t =
+            TableStream::new(vec![Column::new("a")], TableOptions { autosize: true, ..TableOptions::default() });
+        assert_eq!(t.push_row(s(&["x"])), "\n");
+        assert_eq!(t.push_row(s(&["long"])), "");
+        assert_eq!(t.finish(), "a\n-\nx\nlong\n\n");
+    }
+
+    #[test]
+    fn huge_widths_do_not_overflow() {
+        let mut t =
+            TableSpec::new(vec![Column::new("a").with_width(usize::MAX), Column::new("b").with_width(usize::MAX)])
+                .with_rows(vec![s(&["x", "y"])]);
+        let out = render_table(&t);
+        // the first column takes the screen, the second is dropped
+        assert_eq!(out.lines().nth(3).map(str::len), Some(120));
+        t.width = usize::MAX;
+        t.columns = vec![Column::new("a"), Column::new("b")];
+        assert_eq!(render_table(&t), "\na b\n- -\nx y\n\n");
+    }
+
+    #[test]
+    fn too_narrow_screen_disables_the_table() {
+        let t = TableSpec { width: 4, ..TableSpec::new(vec![Column::new("a")]).with_rows(vec![s(&["x"])]) };
+        assert_eq!(render_table(&t), "\n\n");
+    }
+
+    #[test]
+    fn empty_table_prints_nothing() {
+        assert_eq!(render_table(&TableSpec::new(vec![Column::new("a")])), "");
+        let t = TableStream::new(vec![Column::new("a")], TableOptions::default());
+        assert_eq!(t.finish(), "");
+    }
+}
