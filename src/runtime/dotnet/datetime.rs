@@ -159,6 +159,8 @@ impl DotNetError {
 
 /// Calendar parts of a tick count: (year, month, day, day_of_year).
 fn date_parts(ticks: i64) -> (i32, i32, i32, i32) {
+    // The fields are public; out-of-range ticks are clamped, never a panic.
+    let ticks = ticks.clamp(0, MAX_TICKS);
     let mut n = (ticks / TICKS_PER_DAY) as i32;
     let y400 = n / 146_097;
     n -= y400 * 146_097;
@@ -277,8 +279,9 @@ impl DateTime {
     }
     /// The wall-clock value as a chrono naive date-time (kind dropped).
     pub fn to_naive(self) -> NaiveDateTime {
-        let days = (self.ticks / TICKS_PER_DAY) as i32;
-        let rem = self.ticks % TICKS_PER_DAY;
+        let t = self.ticks.clamp(0, MAX_TICKS);
+        let days = (t / TICKS_PER_DAY) as i32;
+        let rem = t % TICKS_PER_DAY;
         let date = NaiveDate::from_num_days_from_ce_opt(days + 1).unwrap_or(NaiveDate::MIN);
         let secs = (rem / TICKS_PER_SECOND) as u32;
         let nanos = ((rem % TICKS_PER_SECOND) * 100) as u32;
@@ -288,6 +291,11 @@ impl DateTime {
     /// The instant in UTC (Unspecified is taken as local, as .NET does).
     pub fn to_chrono_utc(self) -> chrono::DateTime<chrono::Utc> {
         chrono::Utc.from_utc_datetime(&self.to_universal_time().to_naive())
+    }
+
+    /// Ticks clamped to the valid range (the field is public, so guard it).
+    fn t(self) -> i64 {
+        self.ticks.clamp(0, MAX_TICKS)
     }
 
     /// `Year`.
@@ -313,19 +321,19 @@ impl DateTime {
     }
     /// `Hour`, 0..=23.
     pub fn hour(self) -> i32 {
-        ((self.ticks / TICKS_PER_HOUR) % 24) as i32
+        ((self.t() / TICKS_PER_HOUR) % 24) as i32
     }
     /// `Minute`.
     pub fn minute(self) -> i32 {
-        ((self.ticks / TICKS_PER_MINUTE) % 60) as i32
+        ((self.t() / TICKS_PER_MINUTE) % 60) as i32
     }
     /// `Second`.
     pub fn second(self) -> i32 {
-        ((self.ticks / TICKS_PER_SECOND) % 60) as i32
+        ((self.t() / TICKS_PER_SECOND) % 60) as i32
     }
     /// `Millisecond`.
     pub fn millisecond(self) -> i32 {
-        ((self.ticks / TICKS_PER_MILLISECOND) % 1000) as i32
+        ((self.t() / TICKS_PER_MILLISECOND) % 1000) as i32
     }
     /// `Ticks`.
     pub fn ticks(self) -> i64 {
@@ -337,15 +345,15 @@ impl DateTime {
     }
     /// `DayOfWeek` (0001-01-01 was a Monday).
     pub fn day_of_week(self) -> DayOfWeek {
-        DayOfWeek::ALL[((self.ticks / TICKS_PER_DAY + 1) % 7) as usize]
+        DayOfWeek::ALL[((self.t() / TICKS_PER_DAY + 1) % 7) as usize]
     }
     /// `Date`: midnight of the same day, same kind.
     pub fn date(self) -> DateTime {
-        DateTime { ticks: self.ticks - self.ticks % TICKS_PER_DAY, kind: self.kind }
+        DateTime { ticks: self.t() - self.t() % TICKS_PER_DAY, kind: self.kind }
     }
     /// `TimeOfDay`.
     pub fn time_of_day(self) -> TimeSpan {
-        TimeSpan::from_ticks(self.ticks % TICKS_PER_DAY)
+        TimeSpan::from_ticks(self.t() % TICKS_PER_DAY)
     }
     /// `DateTime.SpecifyKind`.
     pub fn with_kind(self, kind: DateTimeKind) -> DateTime {
@@ -406,7 +414,7 @@ impl DateTime {
         }
         let d = d.min(days_in_month(y, m)?);
         let days = date_to_days(y, m, d)?;
-        Ok(DateTime { ticks: days * TICKS_PER_DAY + self.ticks % TICKS_PER_DAY, kind: self.kind })
+        Ok(DateTime { ticks: days * TICKS_PER_DAY + self.t() % TICKS_PER_DAY, kind: self.kind })
     }
     /// `AddYears(int)`: Feb 29 + 1 year = Feb 28.
     pub fn add_years(self, years: i32) -> Result<DateTime, DotNetError> {
@@ -432,7 +440,7 @@ impl DateTime {
     }
     /// `Subtract(DateTime)` / `DateTime - DateTime` (kinds are ignored, as in .NET).
     pub fn sub_datetime(self, other: DateTime) -> TimeSpan {
-        TimeSpan::from_ticks(self.ticks - other.ticks)
+        TimeSpan::from_ticks(self.t() - other.t())
     }
 
     /// Offset of local time from UTC at this local wall-clock time.
@@ -466,7 +474,7 @@ impl DateTime {
         if self.kind == DateTimeKind::Utc {
             return self;
         }
-        let t = (self.ticks - self.local_offset_for_local()).clamp(0, MAX_TICKS);
+        let t = (self.t() - self.local_offset_for_local()).clamp(0, MAX_TICKS);
         DateTime { ticks: t, kind: DateTimeKind::Utc }
     }
     /// `ToLocalTime()`: Utc and Unspecified are taken as UTC.
@@ -474,7 +482,7 @@ impl DateTime {
         if self.kind == DateTimeKind::Local {
             return self;
         }
-        let t = (self.ticks + self.local_offset_for_utc()).clamp(0, MAX_TICKS);
+        let t = (self.t() + self.local_offset_for_utc()).clamp(0, MAX_TICKS);
         DateTime { ticks: t, kind: DateTimeKind::Local }
     }
 
@@ -490,7 +498,7 @@ impl DateTime {
     /// Seconds since the Unix epoch of the wall-clock value (kind ignored),
     /// floor-divided.
     pub fn unix_seconds_wallclock(self) -> i64 {
-        (self.ticks - UNIX_EPOCH_TICKS).div_euclid(TICKS_PER_SECOND)
+        (self.t() - UNIX_EPOCH_TICKS).div_euclid(TICKS_PER_SECOND)
     }
 
     /// `ToFileTime()`: 100 ns intervals since 1601-01-01 UTC of the instant.
@@ -698,6 +706,17 @@ mod tests {
         // Round trip through local time whatever TZ is.
         assert_eq!(d.to_local_time().to_universal_time(), d);
         assert_eq!(d.to_local_time().kind, DateTimeKind::Local);
+    }
+
+    #[test]
+    fn invalid_public_fields_do_not_panic() {
+        for ticks in [-1, i64::MIN, MAX_TICKS + 1, i64::MAX] {
+            let d = DateTime { ticks, kind: DateTimeKind::Utc };
+            let _ = (d.year(), d.month(), d.day(), d.day_of_year(), d.day_of_week(), d.to_naive());
+            let _ = d.to_string();
+            let _ = crate::runtime::dotnet::format_datetime(d, "o");
+            let _ = crate::runtime::dotnet::uformat(d, "%c %V %s");
+        }
     }
 
     #[test]
