@@ -1149,6 +1149,22 @@ mod tests {
         assert_eq!(m(125, 3, "F2"), "0.13");
     }
 
+    // pwsh 7.1 outputs reported in PowerShell/PowerShell#16150: F rounds the
+    // exact binary value (0.35 is 0.34999..., 0.25 is a tie that goes even).
+    #[test]
+    fn fixed_rounding_matches_pwsh() {
+        let f1 = ["0.1", "0.1", "0.2", "0.3", "0.5", "0.6", "0.7", "0.8", "0.8", "0.9"];
+        for (k, want) in f1.iter().enumerate() {
+            let v = [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95][k];
+            assert_eq!(d(v, "f1"), *want, "{v}");
+        }
+        let f2 = ["0.01", "0.01", "0.03", "0.04", "0.04", "0.06", "0.07", "0.07", "0.09", "0.10"];
+        for (k, want) in f2.iter().enumerate() {
+            let v = [0.005, 0.015, 0.025, 0.035, 0.045, 0.055, 0.065, 0.075, 0.085, 0.095][k];
+            assert_eq!(d(v, "f2"), *want, "{v}");
+        }
+    }
+
     #[test]
     fn general_and_defaults() {
         assert_eq!(d(0.1 + 0.2, ""), "0.30000000000000004");
