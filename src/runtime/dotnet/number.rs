@@ -1198,6 +1198,10 @@ mod tests {
     #[test]
     fn powershell_double_to_string() {
         assert_eq!(double_to_string(1.0 / 3.0), "0.333333333333333");
+        // pwsh outputs quoted in PowerShell/PowerShell#15789 and #3293.
+        assert_eq!(double_to_string(11111.11 - 11110.01), "1.10000000000036");
+        assert_eq!(double_to_string(11111.11 - 11110.0), "1.11000000000058");
+        assert_eq!(double_to_string(42.42 - 42.0), "0.420000000000002");
         assert_eq!(double_to_string(1.0 / 1.9), "0.526315789473684");
         assert_eq!(double_to_string(0.5), "0.5");
         assert_eq!(double_to_string(0.1 + 0.2), "0.3");
