@@ -37,6 +37,33 @@ mod en_us {
     pub const CURRENCY_DIGITS: i32 = 2;
 }
 
+/// The cultures whose number formatting exosh knows: en-US (PowerShell's
+/// current culture here) and the invariant culture
+/// (`[cultureinfo]::InvariantCulture`, what casts and interpolation use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Culture {
+    #[default]
+    EnUs,
+    Invariant,
+}
+
+impl Culture {
+    fn decimal_digits(self) -> i32 {
+        match self {
+            Culture::EnUs => en_us::DECIMAL_DIGITS,
+            Culture::Invariant => 2,
+        }
+    }
+    fn infinity(self, positive: bool) -> &'static str {
+        match (self, positive) {
+            (Culture::EnUs, true) => en_us::POSITIVE_INFINITY,
+            (Culture::EnUs, false) => en_us::NEGATIVE_INFINITY,
+            (Culture::Invariant, true) => "Infinity",
+            (Culture::Invariant, false) => "-Infinity",
+        }
+    }
+}
+
 /// System.Decimal as a signed 96-bit mantissa and a power-of-ten scale
 /// (value = mantissa / 10^scale, scale 0..=28). Trailing zeros are
 /// significant for printing (`1.50` stays `1.50`), as in .NET.
@@ -379,8 +406,27 @@ pub fn format_number(value: Numeric, format: &str) -> Result<String, DotNetError
     Ok(out)
 }
 
+/// `value.ToString(format, culture)`: as [`format_number`] with the given
+/// culture (the invariant one has 2 default decimals, `¤` currency with
+/// `(¤n)` negatives, `n %` percents and `Infinity`).
+pub fn format_number_culture(value: Numeric, format: &str, culture: Culture) -> Result<String, DotNetError> {
+    let mut out = String::new();
+    format_number_culture_into(&mut out, value, format, culture)?;
+    Ok(out)
+}
+
 /// As [`format_number`], appending to `out`.
 pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Result<(), DotNetError> {
+    format_number_culture_into(out, value, format, Culture::EnUs)
+}
+
+/// As [`format_number_culture`], appending to `out`.
+pub fn format_number_culture_into(
+    out: &mut String,
+    value: Numeric,
+    format: &str,
+    culture: Culture,
+) -> Result<(), DotNetError> {
     // Non-finite floats print their symbol whatever the format.
     let nonfinite = match value {
         Numeric::Double(v) if !v.is_finite() => Some(v),
@@ -388,13 +434,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
         _ => None,
     };
     if let Some(v) = nonfinite {
-        out.push_str(if v.is_nan() {
-            en_us::NAN
-        } else if v > 0.0 {
-            en_us::POSITIVE_INFINITY
-        } else {
-            en_us::NEGATIVE_INFINITY
-        });
+        out.push_str(if v.is_nan() { en_us::NAN } else { culture.infinity(v > 0.0) });
         return Ok(());
     }
     // Fast path: integer default format.
@@ -412,7 +452,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
         }
     }
     match parse_standard(format) {
-        Some((fmt, precision)) => format_standard(out, value, fmt, precision),
+        Some((fmt, precision)) => format_standard(out, value, fmt, precision, culture),
         None => {
             let kind = value.kind();
             let mut buf = match value {
@@ -422,7 +462,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
             };
             if format.is_empty() {
                 // Empty custom format on a float means "G".
-                return format_standard(out, value, b'G', None);
+                return format_standard(out, value, b'G', None, culture);
             }
             format_custom(out, &mut buf, format);
             Ok(())
@@ -430,7 +470,13 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
     }
 }
 
-fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<i32>) -> Result<(), DotNetError> {
+fn format_standard(
+    out: &mut String,
+    value: Numeric,
+    fmt: u8,
+    precision: Option<i32>,
+    culture: Culture,
+) -> Result<(), DotNetError> {
     let kind = value.kind();
     let upper = fmt.to_ascii_uppercase();
     // Integer-only formats.
@@ -492,7 +538,7 @@ fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<
         Some((vf, single)) => match upper {
             b'C' | b'F' | b'N' | b'P' => {
                 let mut frac =
-                    p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { en_us::DECIMAL_DIGITS }) as usize;
+                    p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { culture.decimal_digits() }) as usize;
                 if upper == b'P' {
                     frac += 2;
                 }
@@ -521,21 +567,29 @@ fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<
     let float = matches!(kind, NumKind::Double | NumKind::Single);
     match upper {
         b'C' | b'F' | b'N' | b'P' => {
-            let n = p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { en_us::DECIMAL_DIGITS });
+            let n = p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { culture.decimal_digits() });
             if upper == b'P' {
                 buf.scale += 2;
             }
             let pos = buf.scale + n;
             buf.round(pos);
-            if buf.neg {
+            let invariant = culture == Culture::Invariant;
+            // Invariant currency negatives are "(¤n)"; everything else "-...".
+            let parens = invariant && upper == b'C' && buf.neg;
+            if parens {
+                out.push('(');
+            } else if buf.neg {
                 out.push_str(en_us::NEGATIVE_SIGN);
             }
             if upper == b'C' {
-                out.push_str(en_us::CURRENCY_SYMBOL);
+                out.push_str(if invariant { "¤" } else { en_us::CURRENCY_SYMBOL });
             }
             format_fixed(out, &buf, n, upper != b'F');
             if upper == b'P' {
-                out.push_str(en_us::PERCENT_SYMBOL);
+                out.push_str(if invariant { " %" } else { en_us::PERCENT_SYMBOL });
+            }
+            if parens {
+                out.push(')');
             }
         }
         b'E' => {
@@ -1183,6 +1237,19 @@ mod tests {
         assert_eq!(m(12345, 2, "C"), "$123.45");
         assert_eq!(format_number(Numeric::Single(0.1), "").unwrap(), "0.1");
         assert_eq!(d(1.5, "E0"), "2E+000");
+    }
+
+    #[test]
+    fn invariant_culture() {
+        let inv = |v: f64, f: &str| format_number_culture(Numeric::Double(v), f, Culture::Invariant).unwrap();
+        assert_eq!(inv(1234.5678, "N"), "1,234.57");
+        assert_eq!(inv(1234.5678, "F"), "1234.57");
+        assert_eq!(inv(0.5, "P"), "50.00 %");
+        assert_eq!(inv(-0.5, "P0"), "-50 %");
+        assert_eq!(inv(1234.5, "C"), "¤1,234.50");
+        assert_eq!(inv(-1234.5, "C"), "(¤1,234.50)");
+        assert_eq!(inv(f64::INFINITY, ""), "Infinity");
+        assert_eq!(inv(1.5, "0.00"), "1.50");
     }
 
     #[test]
