@@ -372,9 +372,11 @@ impl Interp {
     }
 
     pub fn flush_out_default(&mut self) {
-        let mut od = std::mem::take(&mut self.out_default);
-        od.flush(self);
-        self.out_default = od;
+        let mut buf = String::new();
+        self.out_default.flush(&mut buf);
+        if !buf.is_empty() {
+            let _ = write!(self.out, "{buf}");
+        }
     }
 
     // ------------------------------------------------------------------
@@ -775,15 +777,13 @@ impl Interp {
         if s.flags.wildcard {
             return Ok(super::text::wildcard_match(&to_string(&p), &to_string(item), cs));
         }
-        if item.is_null() || p.is_null() {
-            return Ok(item.is_null() && p.is_null());
+        if p.is_null() {
+            return Ok(item.is_null());
         }
-        // Without -Exact, a string pattern compares as string against the item converted to string.
-        if let Value::String(ps) = &p {
-            let it = to_string(item);
-            return Ok(if cs { **ps == *it } else { ps.to_lowercase() == it.to_lowercase() });
-        }
-        Ok(ops::eq_scalar(item, &p, cs) || ops::eq_scalar(&p, item, cs))
+        // The item and the pattern compare as strings.
+        let ps = to_string(&p);
+        let it = to_string(item);
+        Ok(if cs { ps == it } else { ps.to_lowercase() == it.to_lowercase() })
     }
 
     fn exec_assignment(&mut self, a: &AssignmentStatementAst) -> R<()> {

@@ -138,6 +138,11 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
             if let Some(v) = h.borrow().get_str(name) {
                 return Ok(v.clone());
             }
+            if let Ok(i) = name.parse::<i32>() {
+                if let Some(v) = h.borrow().get(&Value::Int(i)) {
+                    return Ok(v.clone());
+                }
+            }
             let h = h.borrow();
             Ok(match lname.as_str() {
                 "count" => Value::Int(h.len() as i32),
@@ -1369,6 +1374,29 @@ impl NetObject for PsObjectView {
     fn as_any(&self) -> &dyn std::any::Any {
         self
     }
+}
+
+/// Properties as formatting shows them: note, script and alias properties
+/// (script properties evaluated), in order.
+pub fn display_properties(cx: &mut Interp, v: &Value) -> Vec<(String, Value)> {
+    if let Value::Object(o) = v {
+        let ms: Vec<(String, Member)> = o.borrow().members.values().cloned().collect();
+        if ms.iter().any(|(_, m)| matches!(m, Member::Script(..) | Member::Alias(..))) {
+            let mut out = Vec::new();
+            for (n, m) in ms {
+                match m {
+                    Member::Note(x) => out.push((n, x)),
+                    Member::Script(..) | Member::Alias(..) => {
+                        let x = get_property(cx, v, &n).unwrap_or(Value::Null);
+                        out.push((n, x));
+                    }
+                    _ => {}
+                }
+            }
+            return out;
+        }
+    }
+    property_list(v)
 }
 
 /// The (name, value) properties of a value for formatting, CSV and Select-Object

@@ -59,6 +59,15 @@ pub fn emit_enumerated(cx: &mut Interp, v: Value, out: &mut dyn Sink) -> R<()> {
             Ok(())
         }
         Value::Null => Ok(()),
+        Value::Other(o) => match o.enumerate() {
+            Some(items) => {
+                for it in items {
+                    out.emit(cx, it)?;
+                }
+                Ok(())
+            }
+            None => out.emit(cx, v),
+        },
         _ => out.emit(cx, v),
     }
 }
