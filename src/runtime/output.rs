@@ -65,7 +65,8 @@ fn is_scalar(v: &Value) -> bool {
 }
 
 /// Built-in table views for PowerShell's own types: (type, [(property, width, right)]).
-const PS_VIEWS: &[(&str, &[(&str, Option<usize>, bool)])] = &[
+type ViewCols = &'static [(&'static str, Option<usize>, bool)];
+const PS_VIEWS: &[(&str, ViewCols)] = &[
     (
         "Microsoft.PowerShell.Commands.GroupInfo",
         &[("Count", Some(5), true), ("Name", Some(25), false), ("Group", None, false)],

@@ -245,6 +245,11 @@ impl Interp {
                         other => items.push(ArgItem::Positional { value: other.clone(), span: v.span }),
                     }
                 }
+                CommandElementAst::Expression(ExpressionAst::StringConstant(s))
+                    if !end_of_params && s.value == "--" && s.string_const_type == StringConstantType::BareWord =>
+                {
+                    end_of_params = true;
+                }
                 CommandElementAst::Expression(e) => {
                     let mut v = self.eval(e)?;
                     if let Value::List(_) = v {
