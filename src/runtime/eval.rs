@@ -41,6 +41,8 @@ pub struct Interp {
     pub try_depth: usize,
     /// Depth of enclosing blocks with a `trap` (errors propagate to it).
     pub trap_depth: usize,
+    /// Active -ErrorVariable collectors (every written error goes to each).
+    pub error_collectors: Vec<Vec<ErrorRecord>>,
     pub next_pipeline_id: u64,
     pub options: InterpOptions,
     pub out: std::io::BufWriter<std::io::Stdout>,
@@ -70,6 +72,7 @@ impl Interp {
             errors: Rc::new(PsList { elem: None, items: RefCell::new(Vec::new()) }),
             try_depth: 0,
             trap_depth: 0,
+            error_collectors: Vec::new(),
             next_pipeline_id: 1,
             options,
             out: std::io::BufWriter::new(std::io::stdout()),
@@ -315,6 +318,9 @@ impl Interp {
             None => self.error_action_preference(),
         };
         self.pipeline_failed = true;
+        for c in self.error_collectors.iter_mut() {
+            c.push(e.clone());
+        }
         match action {
             ActionPreference::Stop => {
                 let mut e = e;
@@ -921,12 +927,7 @@ impl Interp {
             && let [CommandBaseAst::Expression(e)] = p.pipeline_elements.as_slice()
             && e.redirections.is_empty()
         {
-            let v = self.eval(&e.expression)?;
-            return Ok(match &v {
-                // A pipeline enumerates; a collected single array result stays that array.
-                Value::List(_) => Value::array(v.to_list()),
-                _ => v,
-            });
+            return self.eval(&e.expression);
         }
         if let StatementAst::Assignment(a) = s {
             self.exec_assignment(a)?;
