@@ -39,6 +39,10 @@ pub struct Interp {
     pub errors: Rc<PsList>,
     /// Depth of enclosing `try` blocks (errors then propagate instead of printing).
     pub try_depth: usize,
+    /// Depth of enclosing blocks with a `trap` (errors propagate to it).
+    pub trap_depth: usize,
+    /// Active -ErrorVariable collectors (every written error goes to each).
+    pub error_collectors: Vec<Vec<ErrorRecord>>,
     pub next_pipeline_id: u64,
     pub options: InterpOptions,
     pub out: std::io::BufWriter<std::io::Stdout>,
@@ -67,6 +71,8 @@ impl Interp {
             last_exit_code: 0,
             errors: Rc::new(PsList { elem: None, items: RefCell::new(Vec::new()) }),
             try_depth: 0,
+            trap_depth: 0,
+            error_collectors: Vec::new(),
             next_pipeline_id: 1,
             options,
             out: std::io::BufWriter::new(std::io::stdout()),
@@ -312,6 +318,9 @@ impl Interp {
             None => self.error_action_preference(),
         };
         self.pipeline_failed = true;
+        for c in self.error_collectors.iter_mut() {
+            c.push(e.clone());
+        }
         match action {
             ActionPreference::Stop => {
                 let mut e = e;
@@ -369,9 +378,11 @@ impl Interp {
     }
 
     pub fn flush_out_default(&mut self) {
-        let mut od = std::mem::take(&mut self.out_default);
-        od.flush(self);
-        self.out_default = od;
+        let mut buf = String::new();
+        self.out_default.flush(&mut buf);
+        if !buf.is_empty() {
+            let _ = write!(self.out, "{buf}");
+        }
     }
 
     // ------------------------------------------------------------------
@@ -385,7 +396,13 @@ impl Interp {
             if let StatementAst::Trap(_) = s {
                 continue;
             }
+            if has_trap {
+                self.trap_depth += 1;
+            }
             let r = self.exec_stmt(s, out);
+            if has_trap {
+                self.trap_depth -= 1;
+            }
             if let Err(Flow::Error(e)) = r {
                 if has_trap && let Some(t) = find_trap(stmts, &e) {
                     match self.run_trap(t, &e, out)? {
@@ -397,7 +414,7 @@ impl Interp {
                         }
                     }
                 }
-                if self.try_depth > 0 || e.script_terminating() {
+                if self.try_depth > 0 || self.trap_depth > 0 || e.script_terminating() {
                     return Err(Flow::Error(e));
                 }
                 // Statement-terminating: report and go on with the next statement.
@@ -766,15 +783,13 @@ impl Interp {
         if s.flags.wildcard {
             return Ok(super::text::wildcard_match(&to_string(&p), &to_string(item), cs));
         }
-        if item.is_null() || p.is_null() {
-            return Ok(item.is_null() && p.is_null());
+        if p.is_null() {
+            return Ok(item.is_null());
         }
-        // Without -Exact, a string pattern compares as string against the item converted to string.
-        if let Value::String(ps) = &p {
-            let it = to_string(item);
-            return Ok(if cs { **ps == *it } else { ps.to_lowercase() == it.to_lowercase() });
-        }
-        Ok(ops::eq_scalar(item, &p, cs) || ops::eq_scalar(&p, item, cs))
+        // The item and the pattern compare as strings.
+        let ps = to_string(&p);
+        let it = to_string(item);
+        Ok(if cs { ps == it } else { ps.to_lowercase() == it.to_lowercase() })
     }
 
     fn exec_assignment(&mut self, a: &AssignmentStatementAst) -> R<()> {
@@ -786,10 +801,29 @@ impl Interp {
                 if cur.is_null() { self.assign(&a.left, rhs) } else { Ok(()) }
             }
             op => {
-                let cur = self.eval(&a.left).or_else(|f| match f {
-                    Flow::Error(_) => Ok(Value::Null),
-                    other => Err(other),
-                })?;
+                // A compound assignment to an unqualified variable reads the local scope only.
+                let cur = match &a.left {
+                    ExpressionAst::Variable(v) if v.qualifier.is_none() => {
+                        let local = self
+                            .current
+                            .vars
+                            .borrow()
+                            .get(super::scope::key(&v.name).as_ref())
+                            .map(|x| x.value.clone());
+                        match local {
+                            Some(x) => x,
+                            None if self.current.parent.is_none() => Value::Null,
+                            None => match self.current.kind {
+                                ScopeKind::Global => Value::Null,
+                                _ => Value::Null,
+                            },
+                        }
+                    }
+                    _ => self.eval(&a.left).or_else(|f| match f {
+                        Flow::Error(_) => Ok(Value::Null),
+                        other => Err(other),
+                    })?,
+                };
                 let v = match op {
                     TokenKind::PlusEquals => ops::add(&cur, &rhs),
                     TokenKind::MinusEquals => ops::sub(&cur, &rhs),
@@ -893,12 +927,7 @@ impl Interp {
             && let [CommandBaseAst::Expression(e)] = p.pipeline_elements.as_slice()
             && e.redirections.is_empty()
         {
-            let v = self.eval(&e.expression)?;
-            return Ok(match &v {
-                // A pipeline enumerates; a collected single array result stays that array.
-                Value::List(_) => Value::array(v.to_list()),
-                _ => v,
-            });
+            return self.eval(&e.expression);
         }
         if let StatementAst::Assignment(a) = s {
             self.exec_assignment(a)?;
