@@ -223,3 +223,43 @@ fn every_security_mode_and_admin_login_with_failures_beside() {
         assert_eq!(states, vec![UserState::Queued, UserState::Syncing, last], "{id}");
     }
 }
+
+#[test]
+fn courier_user_root_copies_only_that_users_tree() {
+    // The admin account holds every user's folders below users/<name> (virtual shared
+    // folders); the CSV names the admin and gives UserRoot /users/terry.
+    let mut src = Dovecot::new(&["mailadmin"]);
+    let folders: &[(&str, u32)] =
+        &[("users/terry", 5), ("users/terry/Sent", 3), ("users/terry/Projects", 2), ("users/ann", 4)];
+    let msgs = common::generate_in(&src, "mailadmin", folders, 120, 77, &[]);
+    src.start();
+    let dest = tempfile::tempdir().expect("tmp");
+    let mut j = job(
+        "terry",
+        server(src.port, Security::None, false, Authentication::Basic),
+        "mailadmin",
+        "secret",
+        dest.path(),
+    );
+    j.credentials.user_root = Some("/users/terry".into());
+    let engine = Engine::new(EngineConfig::default()).expect("engine");
+    let p = run(&engine, "root", 1, vec![j], Arc::new(MemorySink::new()));
+    let u = user(&p, "terry");
+    assert_eq!(u.state, UserState::Synced, "{:?}", u.error);
+    // terry's root is his Inbox, his Sent is Sent Items; ann's mail is not his
+    let mapped: Vec<SourceMsg> = msgs
+        .iter()
+        .filter(|m| m.folder != "users/ann")
+        .map(|m| {
+            let folder = match m.folder.as_str() {
+                "users/terry" => "INBOX",
+                "users/terry/Sent" => "Sent",
+                _ => "Projects",
+            };
+            SourceMsg { folder: folder.into(), ..m.clone() }
+        })
+        .collect();
+    assert_eq!(u.synced_items as usize, mapped.len());
+    let problems = compare(&mapped, dest.path(), |_| true);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
