@@ -49,7 +49,7 @@ impl CompletionSource for Source {
         vec!["batch".into()]
     }
 
-    fn identities(&self, _command: &str, parameter: &str) -> Vec<String> {
+    fn identities(&self, _command: &str, parameter: &str, _word: &str) -> Vec<String> {
         if parameter.eq_ignore_ascii_case("Identity") { vec!["IMAPBatch1".into()] } else { Vec::new() }
     }
 

@@ -110,7 +110,7 @@ impl CompletionSource for FakeSource {
         ["batch", "batches", "splat", "a"].iter().map(|s| s.to_string()).collect()
     }
 
-    fn identities(&self, command: &str, parameter: &str) -> Vec<String> {
+    fn identities(&self, command: &str, parameter: &str, _word: &str) -> Vec<String> {
         let batches = || vec!["IMAPBatch2".to_string(), "IMAPBatch1".into(), "Batch One".into()];
         match (command.to_ascii_lowercase().as_str(), parameter.to_ascii_lowercase().as_str()) {
             (_, "batchid") => batches(),

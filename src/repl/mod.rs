@@ -66,7 +66,10 @@ pub trait CompletionSource {
     /// Variable names without `$`.
     fn variables(&self) -> Vec<String>;
     /// Tenant names for `command -parameter` (endpoint, batch, mailbox, user names).
-    fn identities(&self, command: &str, parameter: &str) -> Vec<String>;
+    /// `word` is what the user typed so far (it may hold wildcards): a large store may
+    /// return only the names that start with it (`LIKE 'word%'`), or all names; the
+    /// completer filters and sorts again.
+    fn identities(&self, command: &str, parameter: &str, word: &str) -> Vec<String>;
     /// Members (properties; methods end with `(`) of the value of `expr_text` (`$b`,
     /// `$b.Status`), best effort, without evaluating anything that has effects.
     fn members(&self, expr_text: &str) -> Vec<String>;
