@@ -15,6 +15,7 @@ const TIMEOUT_MS: u64 = 20_000;
 // The fake shell of examples/repl_fake.rs, run by this very test binary in a child
 // process (a test cannot depend on an example's binary without a nested cargo).
 #[path = "../examples/repl_fake.rs"]
+#[allow(dead_code)]
 mod repl_fake;
 
 const CHILD: &str = "EXOSH_REPL_FAKE_CHILD";
