@@ -18,6 +18,7 @@
 
 mod complete;
 mod editor;
+mod help;
 mod highlight;
 mod scan;
 mod signal;
@@ -25,6 +26,9 @@ mod validate;
 
 pub use complete::{Completion, Suggestion, SuggestionKind, complete, wildcard_match};
 pub use editor::{ExosPrompt, prompt_text, run};
+pub use help::{
+    HelpError, HelpExample, HelpInfo, HelpMode, HelpParam, about_topic, about_topics, exchange_online_uri, render_help,
+};
 pub use highlight::{TokenClass, highlight};
 pub use scan::{Kind as ScanKind, Tok as ScanTok, scan};
 pub use signal::InterruptGuard;
