@@ -22,6 +22,7 @@ mod help;
 mod highlight;
 mod scan;
 mod signal;
+mod snapshot;
 mod validate;
 
 pub use complete::{Completion, Suggestion, SuggestionKind, complete, wildcard_match};
@@ -32,6 +33,7 @@ pub use help::{
 pub use highlight::{TokenClass, highlight};
 pub use scan::{Kind as ScanKind, Tok as ScanTok, scan};
 pub use signal::InterruptGuard;
+pub use snapshot::{IdentityLookup, SnapshotSource};
 pub use validate::{Validation, validate};
 
 use std::io::BufRead;
