@@ -124,6 +124,14 @@ fn an_interactive_session_in_a_pseudo_terminal() {
     keys(&mut p, "\r");
     p.exp_string("ran: Get-MigrationBatch").unwrap();
     p.exp_string("PS /tenant> ").unwrap();
+    // Ctrl-R searches the history; Enter takes the match, Enter runs it.
+    p.send_control('r').unwrap();
+    keys(&mut p, "Secur");
+    p.exp_string("bck-i-search: Secur").unwrap();
+    keys(&mut p, "\r");
+    keys(&mut p, "\r");
+    p.exp_string("ran: New-MigrationEndpoint -Security Ssl").unwrap();
+    p.exp_string("PS /tenant> ").unwrap();
     p.send_line("exit 7").unwrap();
     p.exp_eof().unwrap();
     let status = p.process_mut().wait().unwrap();
