@@ -180,7 +180,8 @@ impl CompletionSource for Source {
     }
 
     fn members(&self, expr_text: &str) -> Vec<String> {
-        if expr_text.eq_ignore_ascii_case("$batch") {
+        if expr_text.eq_ignore_ascii_case("$batch") || expr_text.to_ascii_lowercase().starts_with("get-migrationbatch")
+        {
             ["Identity", "Status", "TotalCount", "SyncedCount", "FailedCount", "CreationDateTime"]
                 .iter()
                 .map(|s| s.to_string())

@@ -103,6 +103,9 @@ const OPERATORS: &[&str] = &[
 const PATH_PARAMETERS: &[&str] =
     &["Path", "LiteralPath", "FilePath", "CSVData", "OutFile", "Destination", "ScriptPath", "WorkingDirectory"];
 
+/// Parameters that take property names of the objects flowing in.
+const PROPERTY_PARAMETERS: &[&str] = &["Property", "ExpandProperty", "GroupBy", "ExcludeProperty"];
+
 /// At most this many tenant names are offered for one Tab (the first in order).
 const MAX_IDENTITIES: usize = 1000;
 
@@ -532,6 +535,18 @@ impl<'a> Ctx<'a> {
                     suggestions.push(suggestion(quote_value(v, quote), SuggestionKind::Value, None));
                 }
             }
+            if suggestions.is_empty() && PROPERTY_PARAMETERS.iter().any(|n| n.eq_ignore_ascii_case(&p.name)) {
+                // Property names of what flows in: the members of the pipeline before `|`.
+                if let Some(upstream) = self.upstream_text(command) {
+                    let m = Matcher::new(typed);
+                    for member in self.src.members(upstream) {
+                        if !member.ends_with('(') && m.matches(&member) {
+                            suggestions.push(suggestion(member, SuggestionKind::Member, None));
+                        }
+                    }
+                }
+                return Completion { replace, suggestions };
+            }
             if suggestions.is_empty() {
                 let ids = self.src.identities(name, &p.name, typed);
                 let m = Matcher::new(typed);
@@ -551,6 +566,33 @@ impl<'a> Ctx<'a> {
         }
         // No parameter claims it: positional arguments fall back to file names, as in pwsh.
         self.paths_with_quote(replace, typed, quote)
+    }
+
+    /// The text of the pipeline that feeds the command token at `command`
+    /// (`Get-MigrationBatch -Status Failed` in `Get-MigrationBatch -Status Failed | Format-List S`).
+    fn upstream_text(&self, command: usize) -> Option<&'a str> {
+        let depth = self.toks[command].depth;
+        let pipe = command.checked_sub(1).map(|i| &self.toks[i]).filter(|t| self.text(t) == "|")?;
+        let mut start = 0;
+        for t in self.toks[..command - 1].iter().rev() {
+            let text = self.text(t);
+            if t.depth < depth || (t.depth == depth && matches!(text, ";" | "&&" | "||")) {
+                start = t.range.end;
+                break;
+            }
+        }
+        let text = self.line.get(start..pipe.range.start)?;
+        // A newline ends a statement unless a pipe or a backtick continues it.
+        let mut from = 0;
+        for (i, _) in text.match_indices('\n') {
+            let head = text[..i].trim_end();
+            if !(head.ends_with('|') || head.ends_with('`')) {
+                from = i + 1;
+            }
+        }
+        let text = text[from..].trim();
+        let text = text.strip_prefix(['(', '{']).unwrap_or(text).trim();
+        (!text.is_empty()).then_some(text)
     }
 
     fn path_in_string(&self, t: &Tok) -> Completion {
@@ -846,6 +888,16 @@ mod tests {
         assert_eq!(c.replace, 7..9);
         assert_eq!(at_end("$batch.").values().len(), 4);
         assert_eq!(at_end("$batch.Status.").values(), vec!["Length", "ToString("]);
+    }
+
+    #[test]
+    fn property_names_of_what_flows_in() {
+        let c = at_end("Get-MigrationBatch -Status Failed | Format-List Identity, To");
+        assert_eq!(c.values(), vec!["TotalCount"]);
+        assert_eq!(at_end("Get-MigrationBatch | Select-Object -Property S").values(), vec!["Status", "SyncedCount"]);
+        assert_eq!(at_end("$x = 1; Get-MigrationBatch |\n  Format-List -Property I").values(), vec!["Identity"]);
+        // Nothing flows into the first command: no property names.
+        assert!(at_end("Format-List I").values().is_empty());
     }
 
     #[test]

@@ -77,7 +77,10 @@ pub trait CompletionSource {
     /// completer filters and sorts again.
     fn identities(&self, command: &str, parameter: &str, word: &str) -> Vec<String>;
     /// Members (properties; methods end with `(`) of the value of `expr_text` (`$b`,
-    /// `$b.Status`), best effort, without evaluating anything that has effects.
+    /// `$b.Status`, `[System.IO.File]`), best effort, without evaluating anything that has
+    /// effects. For `-Property` of Select-Object/Format-List/..., `expr_text` is the
+    /// pipeline that feeds the command (`Get-MigrationBatch -Status Failed`): its output
+    /// type's properties are wanted.
     fn members(&self, expr_text: &str) -> Vec<String>;
     /// The current location, for relative paths and the prompt.
     fn location(&self) -> String;
