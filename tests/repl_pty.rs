@@ -87,6 +87,13 @@ fn an_interactive_session_in_a_pseudo_terminal() {
     p.exp_string("ran: New-MigrationEndpoint -Security Ssl").unwrap();
     p.exp_string("PS /tenant> ").unwrap();
 
+    // Ctrl-Space lists the candidates; Ctrl-C drops the line.
+    keys(&mut p, "New-MigrationEndpoint -Security ");
+    keys(&mut p, "\0");
+    p.exp_string("Tls").unwrap();
+    p.send_control('c').unwrap();
+    p.exp_string("PS /tenant> ").unwrap();
+
     // Ctrl-C stops the running pipeline; the shell stays.
     p.send_line("while ($true) {}").unwrap();
     p.exp_string("looping").unwrap();
