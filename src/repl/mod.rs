@@ -251,6 +251,7 @@ mod tests {
 
     #[test]
     fn run_lines_gathers_incomplete_input_and_stops_at_exit() {
+        let _serial = signal::TEST_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut host = fake::FakeHost::default();
         let mut input = Cursor::new("$h = @{\n  a = 1\n}\nGet-X |\n  Select-Object -First 1\nexit 3\nnever\n");
         let code = run_lines(&mut host, &mut input);
@@ -260,6 +261,7 @@ mod tests {
 
     #[test]
     fn run_lines_runs_what_is_left_at_end_of_input() {
+        let _serial = signal::TEST_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut host = fake::FakeHost::default();
         let mut input = Cursor::new("Get-X\n\n{ unclosed");
         assert_eq!(run_lines(&mut host, &mut input), 0);
