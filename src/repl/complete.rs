@@ -103,6 +103,12 @@ const OPERATORS: &[&str] = &[
 const PATH_PARAMETERS: &[&str] =
     &["Path", "LiteralPath", "FilePath", "CSVData", "OutFile", "Destination", "ScriptPath", "WorkingDirectory"];
 
+/// Parameters that take property names of the objects flowing in.
+const PROPERTY_PARAMETERS: &[&str] = &["Property", "ExpandProperty", "GroupBy", "ExcludeProperty"];
+
+/// At most this many tenant names are offered for one Tab (the first in order).
+const MAX_IDENTITIES: usize = 1000;
+
 /// At most this many paths are listed for one Tab.
 const MAX_PATHS: usize = 500;
 
@@ -193,21 +199,59 @@ fn has_wildcard(s: &str) -> bool {
 }
 
 fn starts_with_ci(text: &str, prefix: &str) -> bool {
-    text.len() >= prefix.len() && text.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
-        || text.to_lowercase().starts_with(&prefix.to_lowercase())
+    if text.is_char_boundary(prefix.len().min(text.len()))
+        && text.get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+    {
+        return true;
+    }
+    if prefix.is_ascii() && text.is_ascii() {
+        return false;
+    }
+    let mut t = text.chars().flat_map(char::to_lowercase);
+    prefix.chars().flat_map(char::to_lowercase).all(|p| t.next() == Some(p))
 }
 
-/// Prefix match, or a wildcard match with an implied trailing `*` when `pattern` has one.
-fn name_matches(pattern: &str, text: &str) -> bool {
-    if has_wildcard(pattern) {
-        let mut p = pattern.to_string();
-        if !p.ends_with('*') {
-            p.push('*');
+/// Prefix match, or a wildcard match with an implied trailing `*` when the pattern has
+/// one; case-insensitive. Built once per Tab, applied to every candidate.
+enum Matcher {
+    /// An ASCII prefix: a byte comparison per candidate.
+    Ascii(Vec<u8>),
+    Prefix(String),
+    Wild(Vec<char>),
+}
+
+impl Matcher {
+    fn new(pattern: &str) -> Matcher {
+        if has_wildcard(pattern) {
+            let mut p: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+            if p.last() != Some(&'*') {
+                p.push('*');
+            }
+            Matcher::Wild(p)
+        } else if pattern.is_ascii() {
+            Matcher::Ascii(pattern.as_bytes().to_ascii_lowercase())
+        } else {
+            Matcher::Prefix(pattern.to_string())
         }
-        wildcard_match(&p, text)
-    } else {
-        starts_with_ci(text, pattern)
     }
+
+    fn matches(&self, text: &str) -> bool {
+        match self {
+            Matcher::Ascii(p) => {
+                let t = text.as_bytes();
+                t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p)
+            }
+            Matcher::Prefix(p) => starts_with_ci(text, p),
+            Matcher::Wild(p) => {
+                let t: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+                wild(p, &t)
+            }
+        }
+    }
+}
+
+fn name_matches(pattern: &str, text: &str) -> bool {
+    Matcher::new(pattern).matches(text)
 }
 
 /// The humps of a name part: `MigrationBatch` → `Migration`, `Batch`.
@@ -249,6 +293,25 @@ fn abbreviation_matches(pattern: &str, name: &str) -> bool {
         return false;
     }
     pieces.iter().zip(&name_humps).all(|(p, h)| starts_with_ci(h, p))
+}
+
+/// Keeps the first `limit` names in case-insensitive order, sorted, without duplicates.
+/// Linear in the number of names plus `limit log limit`: a tenant may have 20,000 users.
+fn first_names(names: &mut Vec<&String>, limit: usize) {
+    let mut keyed: Vec<(String, &String)> = names.iter().map(|n| (n.to_lowercase(), *n)).collect();
+    if keyed.len() > limit {
+        keyed.select_nth_unstable(limit);
+        keyed.truncate(limit);
+    }
+    keyed.sort_unstable();
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    *names = keyed.into_iter().map(|(_, n)| n).collect();
+}
+
+/// Sorts names case-insensitively and drops case-insensitive duplicates.
+fn sort_names(names: &mut Vec<&String>) {
+    names.sort_by_cached_key(|n| n.to_lowercase());
+    names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
 }
 
 fn quote_if_needed(value: &str) -> String {
@@ -365,22 +428,22 @@ impl<'a> Ctx<'a> {
     }
 
     fn commands(&self, replace: Range<usize>, typed: &str) -> Completion {
-        let mut names = self.src.command_names();
-        names.sort_by_key(|n| n.to_lowercase());
-        names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        let mut out: Vec<Suggestion> = names
-            .iter()
-            .filter(|n| name_matches(typed, n))
+        let names = self.src.command_names();
+        let m = Matcher::new(typed);
+        let mut by_prefix: Vec<&String> = names.iter().filter(|n| m.matches(n)).collect();
+        sort_names(&mut by_prefix);
+        let mut by_abbreviation: Vec<&String> = if has_wildcard(typed) {
+            Vec::new()
+        } else {
+            names.iter().filter(|n| !m.matches(n) && abbreviation_matches(typed, n)).collect()
+        };
+        sort_names(&mut by_abbreviation);
+        let suggestions = by_prefix
+            .into_iter()
+            .chain(by_abbreviation)
             .map(|n| suggestion(n.clone(), SuggestionKind::Command, None))
             .collect();
-        if !has_wildcard(typed) {
-            for n in &names {
-                if abbreviation_matches(typed, n) && !out.iter().any(|s| &s.value == n) {
-                    out.push(suggestion(n.clone(), SuggestionKind::Command, None));
-                }
-            }
-        }
-        Completion { replace, suggestions: out }
+        Completion { replace, suggestions }
     }
 
     fn parameters(&self, command: usize, replace: Range<usize>, typed: &str) -> Completion {
@@ -472,11 +535,24 @@ impl<'a> Ctx<'a> {
                     suggestions.push(suggestion(quote_value(v, quote), SuggestionKind::Value, None));
                 }
             }
+            if suggestions.is_empty() && PROPERTY_PARAMETERS.iter().any(|n| n.eq_ignore_ascii_case(&p.name)) {
+                // Property names of what flows in: the members of the pipeline before `|`.
+                if let Some(upstream) = self.upstream_text(command) {
+                    let m = Matcher::new(typed);
+                    for member in self.src.members(upstream) {
+                        if !member.ends_with('(') && m.matches(&member) {
+                            suggestions.push(suggestion(member, SuggestionKind::Member, None));
+                        }
+                    }
+                }
+                return Completion { replace, suggestions };
+            }
             if suggestions.is_empty() {
-                let mut ids = self.src.identities(name, &p.name);
-                ids.sort_by_key(|n| n.to_lowercase());
-                ids.dedup();
-                for v in ids.iter().filter(|v| name_matches(typed, v)) {
+                let ids = self.src.identities(name, &p.name, typed);
+                let m = Matcher::new(typed);
+                let mut ids: Vec<&String> = ids.iter().filter(|v| m.matches(v)).collect();
+                first_names(&mut ids, MAX_IDENTITIES);
+                for v in ids {
                     suggestions.push(suggestion(quote_value(v, quote), SuggestionKind::Identity, None));
                 }
             }
@@ -490,6 +566,33 @@ impl<'a> Ctx<'a> {
         }
         // No parameter claims it: positional arguments fall back to file names, as in pwsh.
         self.paths_with_quote(replace, typed, quote)
+    }
+
+    /// The text of the pipeline that feeds the command token at `command`
+    /// (`Get-MigrationBatch -Status Failed` in `Get-MigrationBatch -Status Failed | Format-List S`).
+    fn upstream_text(&self, command: usize) -> Option<&'a str> {
+        let depth = self.toks[command].depth;
+        let pipe = command.checked_sub(1).map(|i| &self.toks[i]).filter(|t| self.text(t) == "|")?;
+        let mut start = 0;
+        for t in self.toks[..command - 1].iter().rev() {
+            let text = self.text(t);
+            if t.depth < depth || (t.depth == depth && matches!(text, ";" | "&&" | "||")) {
+                start = t.range.end;
+                break;
+            }
+        }
+        let text = self.line.get(start..pipe.range.start)?;
+        // A newline ends a statement unless a pipe or a backtick continues it.
+        let mut from = 0;
+        for (i, _) in text.match_indices('\n') {
+            let head = text[..i].trim_end();
+            if !(head.ends_with('|') || head.ends_with('`')) {
+                from = i + 1;
+            }
+        }
+        let text = text[from..].trim();
+        let text = text.strip_prefix(['(', '{']).unwrap_or(text).trim();
+        (!text.is_empty()).then_some(text)
     }
 
     fn path_in_string(&self, t: &Tok) -> Completion {
@@ -512,17 +615,20 @@ impl<'a> Ctx<'a> {
         let name = typed.get(1..).unwrap_or("").trim_start_matches('{');
         let mut out = Vec::new();
         if let Some(env) = name.strip_prefix("env:").or_else(|| name.strip_prefix("Env:")) {
-            let mut vars: Vec<String> = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).collect();
-            vars.sort_by_key(|v| v.to_lowercase());
-            for v in vars.into_iter().filter(|v| name_matches(env, v)) {
+            let vars: Vec<String> = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok()).collect();
+            let m = Matcher::new(env);
+            let mut vars: Vec<&String> = vars.iter().filter(|v| m.matches(v)).collect();
+            sort_names(&mut vars);
+            for v in vars {
                 out.push(suggestion(format!("{sigil}env:{v}"), SuggestionKind::Variable, None));
             }
             return Completion { replace, suggestions: out };
         }
-        let mut vars = self.src.variables();
-        vars.sort_by_key(|v| v.to_lowercase());
-        vars.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        for v in vars.into_iter().filter(|v| name_matches(name, v)) {
+        let vars = self.src.variables();
+        let m = Matcher::new(name);
+        let mut vars: Vec<&String> = vars.iter().filter(|v| m.matches(v)).collect();
+        sort_names(&mut vars);
+        for v in vars {
             let text = if v.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':' || c == '?') {
                 format!("{sigil}{v}")
             } else {
@@ -677,6 +783,7 @@ pub(crate) fn complete_paths(typed: &str, location: &Path) -> Vec<String> {
         if p.is_absolute() { p.to_path_buf() } else { location.join(p) }
     };
     let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let m = Matcher::new(file_part);
     let mut out: Vec<(String, bool)> = entries
         .flatten()
         .filter_map(|e| {
@@ -684,7 +791,7 @@ pub(crate) fn complete_paths(typed: &str, location: &Path) -> Vec<String> {
             if name.starts_with('.') && !file_part.starts_with('.') {
                 return None;
             }
-            if !name_matches(file_part, &name) {
+            if !m.matches(&name) {
                 return None;
             }
             let is_dir = e.file_type().is_ok_and(|t| t.is_dir()) || e.path().is_dir();
@@ -692,7 +799,7 @@ pub(crate) fn complete_paths(typed: &str, location: &Path) -> Vec<String> {
         })
         .take(MAX_PATHS)
         .collect();
-    out.sort_by_key(|(n, _)| n.to_lowercase());
+    out.sort_by_cached_key(|(n, _)| n.to_lowercase());
     let sep = if dir_part.contains('\\') && !dir_part.contains('/') { '\\' } else { '/' };
     out.into_iter()
         .map(|(name, is_dir)| if is_dir { format!("{dir_part}{name}{sep}") } else { format!("{dir_part}{name}") })
@@ -781,6 +888,16 @@ mod tests {
         assert_eq!(c.replace, 7..9);
         assert_eq!(at_end("$batch.").values().len(), 4);
         assert_eq!(at_end("$batch.Status.").values(), vec!["Length", "ToString("]);
+    }
+
+    #[test]
+    fn property_names_of_what_flows_in() {
+        let c = at_end("Get-MigrationBatch -Status Failed | Format-List Identity, To");
+        assert_eq!(c.values(), vec!["TotalCount"]);
+        assert_eq!(at_end("Get-MigrationBatch | Select-Object -Property S").values(), vec!["Status", "SyncedCount"]);
+        assert_eq!(at_end("$x = 1; Get-MigrationBatch |\n  Format-List -Property I").values(), vec!["Identity"]);
+        // Nothing flows into the first command: no property names.
+        assert!(at_end("Format-List I").values().is_empty());
     }
 
     #[test]

@@ -51,7 +51,7 @@ impl Prompt for ExosPrompt {
             PromptHistorySearchStatus::Passing => "",
             PromptHistorySearchStatus::Failing => "failing ",
         };
-        Cow::Owned(format!("({failing}bck-i-search)`{}': ", search.term))
+        Cow::Owned(format!("> ({failing}bck-i-search: {}) ", search.term))
     }
     fn get_prompt_color(&self) -> reedline::Color {
         reedline::Color::Default

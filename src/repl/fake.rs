@@ -100,6 +100,7 @@ impl CompletionSource for FakeSource {
             "import-csv" => vec![p("Path", "String[]", Some(0), ""), p("Delimiter", "Char", Some(1), "")],
             "get-content" => vec![p("Path", "String[]", Some(0), "")],
             "write-output" => vec![p("InputObject", "PSObject[]", Some(0), "")],
+            "format-list" | "select-object" => vec![p("Property", "Object[]", Some(0), "")],
             _ => Vec::new(),
         };
         out.extend(common());
@@ -110,7 +111,7 @@ impl CompletionSource for FakeSource {
         ["batch", "batches", "splat", "a"].iter().map(|s| s.to_string()).collect()
     }
 
-    fn identities(&self, command: &str, parameter: &str) -> Vec<String> {
+    fn identities(&self, command: &str, parameter: &str, _word: &str) -> Vec<String> {
         let batches = || vec!["IMAPBatch2".to_string(), "IMAPBatch1".into(), "Batch One".into()];
         match (command.to_ascii_lowercase().as_str(), parameter.to_ascii_lowercase().as_str()) {
             (_, "batchid") => batches(),
@@ -123,7 +124,9 @@ impl CompletionSource for FakeSource {
 
     fn members(&self, expr_text: &str) -> Vec<String> {
         match expr_text.to_ascii_lowercase().as_str() {
-            "$batch" => ["Identity", "Status", "TotalCount", "SyncedCount"].iter().map(|s| s.to_string()).collect(),
+            "$batch" | "get-migrationbatch" | "get-migrationbatch -status failed" => {
+                ["Identity", "Status", "TotalCount", "SyncedCount"].iter().map(|s| s.to_string()).collect()
+            }
             "$batch.status" => vec!["Length".into(), "ToString(".into()],
             _ => Vec::new(),
         }

@@ -27,6 +27,105 @@ pub enum TokenClass {
 /// Classifies every token of `line` (whitespace is left out). `is_known` says whether
 /// a command name exists; paths (`./x.ps1`) count as known.
 pub fn highlight(line: &str, is_known: &dyn Fn(&str) -> bool) -> Vec<(Range<usize>, TokenClass)> {
+    let mut out = Vec::new();
+    for (range, class) in classify(line, is_known) {
+        let text = line.get(range.clone()).unwrap_or("");
+        if class == TokenClass::String && (text.starts_with(is_dquote) || text.starts_with("@\"")) {
+            expandable(line, range, is_known, &mut out);
+        } else {
+            out.push((range, class));
+        }
+    }
+    out
+}
+
+fn is_dquote(c: char) -> bool {
+    matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}')
+}
+
+/// A double-quoted string: `$name`, `${name}` and `$(...)` inside it are coloured as
+/// code, the rest as string (PSReadLine does the same).
+fn expandable(
+    line: &str,
+    range: Range<usize>,
+    is_known: &dyn Fn(&str) -> bool,
+    out: &mut Vec<(Range<usize>, TokenClass)>,
+) {
+    let text = &line[range.clone()];
+    let base = range.start;
+    let bytes = text.as_bytes();
+    let mut piece = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'`' => i += 2,
+            b'$' if i + 1 < bytes.len() => {
+                let start = i;
+                let end = match bytes[i + 1] {
+                    b'{' => text[i..].find('}').map_or(text.len(), |e| i + e + 1),
+                    b'(' => {
+                        let mut depth = 0usize;
+                        let mut j = i + 1;
+                        let mut end = text.len();
+                        while j < bytes.len() {
+                            match bytes[j] {
+                                b'(' => depth += 1,
+                                b')' => {
+                                    depth -= 1;
+                                    if depth == 0 {
+                                        end = j + 1;
+                                        break;
+                                    }
+                                }
+                                _ => {}
+                            }
+                            j += 1;
+                        }
+                        end
+                    }
+                    c if c.is_ascii_alphabetic() || c == b'_' || c == b':' => {
+                        let mut j = i + 1;
+                        while j < bytes.len()
+                            && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] == b':')
+                        {
+                            j += 1;
+                        }
+                        j
+                    }
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                };
+                if start > piece {
+                    out.push((base + piece..base + start, TokenClass::String));
+                }
+                if bytes[start + 1] == b'(' {
+                    // `$(` and `)` as punctuation, the inside as code.
+                    out.push((base + start..base + start + 2, TokenClass::Punctuation));
+                    let inner_end = if bytes.get(end - 1) == Some(&b')') && end > start + 2 { end - 1 } else { end };
+                    let inner = &text[start + 2..inner_end];
+                    for (r, c) in highlight(inner, is_known) {
+                        out.push((base + start + 2 + r.start..base + start + 2 + r.end, c));
+                    }
+                    if inner_end < end {
+                        out.push((base + inner_end..base + end, TokenClass::Punctuation));
+                    }
+                } else {
+                    out.push((base + start..base + end, TokenClass::Variable));
+                }
+                piece = end;
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    if piece < text.len() {
+        out.push((base + piece..range.end, TokenClass::String));
+    }
+}
+
+fn classify(line: &str, is_known: &dyn Fn(&str) -> bool) -> Vec<(Range<usize>, TokenClass)> {
     scan(line)
         .into_iter()
         .map(|t| {
@@ -96,10 +195,36 @@ mod tests {
             assert!(c.contains(&expected), "{expected:?} not in {c:?}");
         }
         let c = classes("foreach ($i in 1..3) { [string]$i + \"a$i\" }");
-        for expected in [("foreach", Keyword), ("in", Keyword), ("1", Number), ("[string]", Type), ("\"a$i\"", String)]
-        {
+        for expected in [("foreach", Keyword), ("in", Keyword), ("1", Number), ("[string]", Type), ("\"a", String)] {
             assert!(c.contains(&expected), "{expected:?} not in {c:?}");
         }
+    }
+
+    #[test]
+    fn variables_and_subexpressions_inside_double_quotes() {
+        use TokenClass::*;
+        let c = classes("Write-Host \"Batch ${b}: $($b.Status) of $env:USER`$x\" '$no'");
+        assert_eq!(
+            c,
+            vec![
+                ("Write-Host", CommandUnknown),
+                ("\"Batch ", String),
+                ("${b}", Variable),
+                (": ", String),
+                ("$(", Punctuation),
+                ("$b", Variable),
+                (".", Punctuation),
+                ("Status", Member),
+                (")", Punctuation),
+                (" of ", String),
+                ("$env:USER", Variable),
+                ("`$x\"", String),
+                ("'$no'", String),
+            ]
+        );
+        // Unterminated pieces still cover the line.
+        let c = classes("\"a $(Get-MigrationBatch");
+        assert_eq!(c.last(), Some(&("Get-MigrationBatch", CommandKnown)));
     }
 
     #[test]

@@ -18,16 +18,22 @@
 
 mod complete;
 mod editor;
+mod help;
 mod highlight;
 mod scan;
 mod signal;
+mod snapshot;
 mod validate;
 
 pub use complete::{Completion, Suggestion, SuggestionKind, complete, wildcard_match};
 pub use editor::{ExosPrompt, prompt_text, run};
+pub use help::{
+    HelpError, HelpExample, HelpInfo, HelpMode, HelpParam, about_topic, about_topics, exchange_online_uri, render_help,
+};
 pub use highlight::{TokenClass, highlight};
 pub use scan::{Kind as ScanKind, Tok as ScanTok, scan};
 pub use signal::InterruptGuard;
+pub use snapshot::{IdentityLookup, SnapshotSource};
 pub use validate::{Validation, validate};
 
 use std::io::BufRead;
@@ -66,9 +72,15 @@ pub trait CompletionSource {
     /// Variable names without `$`.
     fn variables(&self) -> Vec<String>;
     /// Tenant names for `command -parameter` (endpoint, batch, mailbox, user names).
-    fn identities(&self, command: &str, parameter: &str) -> Vec<String>;
+    /// `word` is what the user typed so far (it may hold wildcards): a large store may
+    /// return only the names that start with it (`LIKE 'word%'`), or all names; the
+    /// completer filters and sorts again.
+    fn identities(&self, command: &str, parameter: &str, word: &str) -> Vec<String>;
     /// Members (properties; methods end with `(`) of the value of `expr_text` (`$b`,
-    /// `$b.Status`), best effort, without evaluating anything that has effects.
+    /// `$b.Status`, `[System.IO.File]`), best effort, without evaluating anything that has
+    /// effects. For `-Property` of Select-Object/Format-List/..., `expr_text` is the
+    /// pipeline that feeds the command (`Get-MigrationBatch -Status Failed`): its output
+    /// type's properties are wanted.
     fn members(&self, expr_text: &str) -> Vec<String>;
     /// The current location, for relative paths and the prompt.
     fn location(&self) -> String;
@@ -239,6 +251,7 @@ mod tests {
 
     #[test]
     fn run_lines_gathers_incomplete_input_and_stops_at_exit() {
+        let _serial = signal::TEST_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut host = fake::FakeHost::default();
         let mut input = Cursor::new("$h = @{\n  a = 1\n}\nGet-X |\n  Select-Object -First 1\nexit 3\nnever\n");
         let code = run_lines(&mut host, &mut input);
@@ -248,6 +261,7 @@ mod tests {
 
     #[test]
     fn run_lines_runs_what_is_left_at_end_of_input() {
+        let _serial = signal::TEST_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut host = fake::FakeHost::default();
         let mut input = Cursor::new("Get-X\n\n{ unclosed");
         assert_eq!(run_lines(&mut host, &mut input), 0);

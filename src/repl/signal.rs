@@ -71,12 +71,18 @@ impl Drop for InterruptGuard {
     }
 }
 
+/// Tests that install guards take this lock: guards of parallel tests would restore
+/// each other's handlers.
+#[cfg(test)]
+pub(crate) static TEST_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
     #[test]
     fn sigint_sets_the_flag_and_the_process_lives() {
+        let _serial = TEST_LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let flag = Arc::new(AtomicBool::new(false));
         {
             let guard = InterruptGuard::install(flag.clone());
