@@ -1,5 +1,17 @@
 //! The host: what the command line and the REPL call to run PowerShell.
 
+use super::binder::ArgItem;
+use super::command::Sink;
+use super::error::Flow;
+use super::eval::{Interp, InterpOptions};
+use super::function::FunctionStage;
+use super::output::OutDefaultSink;
+use super::pipeline::Stage;
+use super::value::{ScriptBlock, Value};
+use crate::syntax::Span;
+use std::io::{BufRead, Write};
+use std::rc::Rc;
+
 /// Options from the command line that shape a session.
 #[derive(Debug, Clone, Default)]
 pub struct HostOptions {
@@ -10,22 +22,193 @@ pub struct HostOptions {
     pub working_directory: Option<String>,
 }
 
-fn not_yet() -> i32 {
-    eprintln!("exosh: the evaluator is not built yet");
-    1
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Ran to the end; `ok` is `$?` of the last statement.
+    Completed {
+        ok: bool,
+    },
+    Exit(i32),
+    /// An uncaught terminating error (already printed).
+    Failed,
+}
+
+/// Arguments from the command line as binder items (`-Name value`, `-Name:value`, positional).
+pub fn cli_args(args: &[String]) -> Vec<ArgItem> {
+    let mut items = Vec::new();
+    for a in args {
+        if let Some(rest) = a.strip_prefix('-')
+            && !rest.is_empty()
+            && !rest.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        {
+            let (name, value) = match rest.split_once(':') {
+                Some((n, v)) => (n.to_string(), Some(cli_value(v))),
+                None => (rest.to_string(), None),
+            };
+            items.push(ArgItem::Named { name, value, span: Span::default() });
+            continue;
+        }
+        items.push(ArgItem::Positional { value: cli_value(a), span: Span::default() });
+    }
+    items
+}
+
+fn cli_value(s: &str) -> Value {
+    match s.to_ascii_lowercase().as_str() {
+        "$true" => Value::Bool(true),
+        "$false" => Value::Bool(false),
+        _ => match super::convert::parse_number(s) {
+            Some(n) if !s.trim().is_empty() && s.trim() == s => n.to_value(),
+            _ => Value::str(s),
+        },
+    }
+}
+
+impl Interp {
+    /// Parses and runs a source text. With `file`, it runs as a script (its own
+    /// script scope, `param()` bound from `args`); without, in the global scope.
+    pub fn run_source(&mut self, source: &str, file: Option<&str>, args: Vec<ArgItem>) -> Outcome {
+        let ast = match crate::syntax::parse(source) {
+            Ok(a) => a,
+            Err(errors) => {
+                let _ = self.out.flush();
+                for e in &errors {
+                    eprint!("{}", e.render(source, file));
+                }
+                return Outcome::Failed;
+            }
+        };
+        let src: Rc<str> = Rc::from(source);
+        let sb = Rc::new(ScriptBlock {
+            ast: Rc::new(ast),
+            source: src.clone(),
+            text: source.to_string(),
+            file: file.map(Rc::from),
+        });
+        let saved_src = std::mem::replace(&mut self.source, src);
+        let saved_file = std::mem::replace(&mut self.file, file.map(Rc::from));
+        let mut sink = OutDefaultSink;
+        let r = self.run_script_block(sb, file.map(|f| f.to_string()), args, &mut sink);
+        self.flush_out_default();
+        let _ = self.out.flush();
+        self.source = saved_src;
+        self.file = saved_file;
+        match r {
+            Ok(()) => Outcome::Completed { ok: self.last_ok },
+            Err(Flow::Exit(n)) => Outcome::Exit(n),
+            Err(Flow::Error(e)) => {
+                self.record_error(&e);
+                self.print_error(&e);
+                Outcome::Failed
+            }
+            Err(_) => Outcome::Completed { ok: self.last_ok },
+        }
+    }
+
+    fn run_script_block(
+        &mut self,
+        sb: Rc<ScriptBlock>,
+        file: Option<String>,
+        args: Vec<ArgItem>,
+        out: &mut dyn Sink,
+    ) -> super::error::R<()> {
+        let position = self.pos(Span::default());
+        match file {
+            Some(f) => {
+                let mut st = FunctionStage::new(self, sb, f, false, args, false, false, position)?;
+                st.begin(self, out)?;
+                st.process(self, None, out)?;
+                st.end(self, out)
+            }
+            None => {
+                // -Command text runs in the global scope, like dot-sourcing.
+                let mut st = FunctionStage::new(self, sb, String::new(), false, args, false, true, position)?;
+                st.begin(self, out)?;
+                st.process(self, None, out)?;
+                st.end(self, out)
+            }
+        }
+    }
+}
+
+fn new_interp(opts: &HostOptions) -> Interp {
+    Interp::new(InterpOptions { non_interactive: opts.non_interactive })
 }
 
 /// Runs a script file with its arguments; returns the process exit code.
-pub fn run_file(_opts: &HostOptions, _path: &str, _args: &[String]) -> i32 {
-    not_yet()
+pub fn run_file(opts: &HostOptions, path: &str, args: &[String]) -> i32 {
+    let source = match std::fs::read(path) {
+        Ok(b) => crate::cli::decode_script(&b),
+        Err(e) => {
+            eprintln!("exosh: cannot read {path}: {e}");
+            return 1;
+        }
+    };
+    let full =
+        std::fs::canonicalize(path).map(|p| p.to_string_lossy().into_owned()).unwrap_or_else(|_| path.to_string());
+    let mut it = new_interp(opts);
+    match it.run_source(&source, Some(&full), cli_args(args)) {
+        Outcome::Completed { .. } => 0,
+        Outcome::Exit(n) => n,
+        Outcome::Failed => 1,
+    }
 }
 
 /// Runs a command text; returns the process exit code.
-pub fn run_command(_opts: &HostOptions, _text: &str) -> i32 {
-    not_yet()
+pub fn run_command(opts: &HostOptions, text: &str) -> i32 {
+    let mut it = new_interp(opts);
+    match it.run_source(text, None, Vec::new()) {
+        Outcome::Completed { ok } => {
+            if ok {
+                0
+            } else {
+                1
+            }
+        }
+        Outcome::Exit(n) => n,
+        Outcome::Failed => 1,
+    }
 }
 
-/// Runs the interactive shell; returns the process exit code.
-pub fn run_repl(_opts: &HostOptions) -> i32 {
-    not_yet()
+/// Runs the interactive shell (a plain line reader); returns the process exit code.
+pub fn run_repl(opts: &HostOptions) -> i32 {
+    let mut it = new_interp(opts);
+    let stdin = std::io::stdin();
+    let mut buf = String::new();
+    let interactive = std::io::IsTerminal::is_terminal(&stdin);
+    if interactive && !opts.no_logo {
+        println!("exosh {} (PowerShell 7.4 language)", env!("CARGO_PKG_VERSION"));
+    }
+    let prompt = |it: &Interp, cont: bool| {
+        if interactive {
+            if cont {
+                print!(">> ");
+            } else {
+                print!("PS {}> ", it.location);
+            }
+            let _ = std::io::stdout().flush();
+        }
+    };
+    prompt(&it, false);
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        buf.push_str(&line);
+        buf.push('\n');
+        if crate::syntax::is_incomplete(&buf) {
+            prompt(&it, true);
+            continue;
+        }
+        let text = std::mem::take(&mut buf);
+        if let Outcome::Exit(n) = it.run_source(&text, None, Vec::new()) {
+            return n;
+        }
+        prompt(&it, false);
+    }
+    if !buf.trim().is_empty()
+        && let Outcome::Exit(n) = it.run_source(&buf, None, Vec::new())
+    {
+        return n;
+    }
+    0
 }
