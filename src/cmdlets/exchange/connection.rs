@@ -107,14 +107,11 @@ pub fn register(r: &mut Registry) {
     add(
         r,
         Signature::new("Disconnect-ExchangeOnline", "Closes the connection to the local tenant.")
-            .param(
-                Param::new("ConnectionId", PsType::Array(Box::new(PsType::String)))
-                    .set("ConnectionId")
-                    .mandatory()
-                    .by_property_name(),
-            )
-            .param(Param::new("ModulePrefix", PsType::Array(Box::new(PsType::String))).set("ModulePrefix").mandatory())
-            .default_set("DefaultParameterSet")
+            // pwsh's sets (ConnectionId / ModulePrefix beside a parameterless
+            // default set) as optional parameters: the binder knows only the
+            // sets that parameters declare.
+            .param(Param::new("ConnectionId", PsType::Array(Box::new(PsType::String))).by_property_name())
+            .param(Param::new("ModulePrefix", PsType::Array(Box::new(PsType::String))))
             .should_process()
             .example("Disconnect-ExchangeOnline -Confirm:$false", "Disconnects without asking."),
         disconnect,
