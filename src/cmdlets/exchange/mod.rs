@@ -17,6 +17,7 @@ pub mod common;
 pub mod config;
 pub mod connection;
 pub mod convert;
+pub mod docs;
 pub mod domain;
 pub mod endpoint;
 pub mod exo;
