@@ -88,6 +88,13 @@ fn fifty_thousand_users_through_the_cmdlets() {
     );
     assert_eq!(err, "");
     assert!(out.contains(&format!("count {N}")), "{out}");
+    // The default -ResultSize is 1000, with Exchange's warning.
+    let (out2, err2, _) = exosh(home, "\"default $(@(Get-MigrationUser).Count)\"");
+    assert!(out2.contains("default 1000"), "{out2}");
+    assert!(
+        format!("{out2}{err2}").contains("WARNING: By default only the first 1000 items are returned."),
+        "{out2}{err2}"
+    );
     let first: f64 =
         out.lines().find_map(|l| l.strip_prefix("first ")).and_then(|v| v.trim().parse().ok()).expect("first-row time");
     eprintln!(

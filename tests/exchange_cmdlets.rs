@@ -358,7 +358,7 @@ fn users_batches_and_config_cmdlets() {
              \"total $((Get-MigrationBatch B1).TotalCount)\"\n\
              Start-MigrationBatch B1\n\
              \"syncing $(@(Get-MigrationBatch -Status Syncing).Count) $(@(Get-MigrationBatch -Status Stopped).Count)\"\n\
-             Stop-MigrationBatch B1\n\
+             Stop-MigrationBatch\n\
              \"stopped $((Get-MigrationBatch B1).Status)\"\n\
              Remove-MigrationUser -Identity paulc@contoso.com -Confirm:$false\n\
              \"users $(@(Get-MigrationUser -BatchId B1).Count)\"\n\

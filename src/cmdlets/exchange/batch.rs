@@ -195,13 +195,25 @@ fn get(ex: &mut Ex) -> R<()> {
 /// Resolves the batch an action is about (written error when unknown).
 fn find(ex: &mut Ex) -> R<Option<(String, MigrationBatch)>> {
     let t = ex.tenant()?;
-    let Some(id) = ex.identity("Identity") else {
-        let e = TenantError::invalid(
-            "MigrationBatchNotFoundException",
-            "Specify the migration batch with the Identity parameter.",
-        );
-        ex.write_tenant_error(&e, "")?;
-        return Ok(None);
+    let id = match ex.identity("Identity") {
+        Some(id) => id,
+        // Without -Identity (documented for Stop-MigrationBatch: "the batch
+        // currently being processed") the only batch of the tenant is meant.
+        None => match t.store.get_batches(&BatchFilter::default()) {
+            Ok(v) if v.len() == 1 => v[0].name.clone(),
+            Ok(_) => {
+                let e = TenantError::invalid(
+                    "MigrationBatchNotFoundException",
+                    "The tenant has more than one migration batch (or none); specify the batch with the Identity parameter.",
+                );
+                ex.write_tenant_error(&e, "")?;
+                return Ok(None);
+            }
+            Err(e) => {
+                ex.write_tenant_error(&e, "")?;
+                return Ok(None);
+            }
+        },
     };
     let f = BatchFilter { identity: Some(id.clone()), ..Default::default() };
     match t.store.get_batches(&f) {

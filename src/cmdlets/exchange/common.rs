@@ -299,11 +299,20 @@ impl Ex<'_> {
         }
     }
 
+    /// Exchange's warning when the default -ResultSize cut the output.
+    pub fn more_results_warning(&mut self) -> R<()> {
+        let action = self.call.bound.common.warning_action;
+        self.cx.write_warning(action, MORE_RESULTS)
+    }
+
     /// The -ErrorAction of this call.
     pub fn error_action(&self) -> Option<ActionPreference> {
         self.call.bound.common.error_action
     }
 }
+
+/// The warning Exchange writes when `-ResultSize` (default 1000) cut the output.
+pub const MORE_RESULTS: &str = "By default only the first 1000 items are returned. Use the ResultSize parameter to specify the number of items returned. To return all items, specify \"-ResultSize Unlimited\". Be aware that, depending upon the actual number of items, returning all items can take a long time and consume a large amount of memory. Also, we don't recommend storing the results in a variable. Instead, pipe the results to another task or script to perform batch changes.";
 
 /// The Identity of a value passed as `-Identity` (objects give their
 /// `Identity` property, e.g. `$batch.Identity` or a piped batch).

@@ -252,7 +252,6 @@ fn get(ex: &mut Ex) -> R<()> {
     let user = ex.call.name.eq_ignore_ascii_case("Get-User");
     let recipient = ex.call.name.eq_ignore_ascii_case("Get-Recipient");
     let mut n = 0usize;
-    let total = list.len();
     for m in list {
         let v = object_value(&m);
         if let Some(f) = &filter
@@ -261,11 +260,8 @@ fn get(ex: &mut Ex) -> R<()> {
             continue;
         }
         if limit.is_some_and(|l| n >= l) {
-            if id.is_none() {
-                let _ = ex.cx.write_warning(
-                    None,
-                    "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.",
-                );
+            if id.is_none() && !ex.call.has("ResultSize") {
+                ex.more_results_warning()?;
             }
             break;
         }
@@ -279,7 +275,6 @@ fn get(ex: &mut Ex) -> R<()> {
         };
         ex.out.emit(ex.cx, v)?;
     }
-    let _ = total;
     Ok(())
 }
 

@@ -111,9 +111,16 @@ fn get(ex: &mut Ex) -> R<()> {
     let target = f.identity.clone().or(f.batch.clone()).or(f.email_address.clone()).unwrap_or_default();
     let limit = result_size(ex);
     let store = t.store.clone();
-    let cursor = UserCursor::new(store.as_ref(), f, limit);
-    for u in cursor {
+    // One row more than asked, to know whether the default limit cut the output.
+    let cursor = UserCursor::new(store.as_ref(), f, limit.map(|l| l + 1));
+    for (i, u) in cursor.enumerate() {
         match u {
+            Ok(_) if limit.is_some_and(|l| i >= l) => {
+                if !ex.call.has("ResultSize") {
+                    ex.more_results_warning()?;
+                }
+                break;
+            }
             Ok(u) => ex.emit(&u)?,
             Err(e) => return ex.write_tenant_error(&e, &target),
         }
