@@ -360,6 +360,10 @@ fn users_batches_and_config_cmdlets() {
              \"syncing $(@(Get-MigrationBatch -Status Syncing).Count) $(@(Get-MigrationBatch -Status Stopped).Count)\"\n\
              Stop-MigrationBatch\n\
              \"stopped $((Get-MigrationBatch B1).Status)\"\n\
+             Set-MigrationBatch -Identity B1 -CompleteAfter '09/01/2030 5:00 PM'\n\
+             \"complete after $((Get-MigrationBatch B1).CompleteAfterUTC.Year) $((Get-MigrationBatch B1).CompleteAfterUTC.Hour)\"\n\
+             Set-MigrationBatch -Identity B1 -CompleteAfter $null\n\
+             \"cleared [$((Get-MigrationBatch B1).CompleteAfter)]\"\n\
              Remove-MigrationUser -Identity paulc@contoso.com -Confirm:$false\n\
              \"users $(@(Get-MigrationUser -BatchId B1).Count)\"\n\
              \"endpoint batches $(@(Get-MigrationBatch -Endpoint IMAPEndpoint).Count)\"\n\
@@ -379,6 +383,8 @@ fn users_batches_and_config_cmdlets() {
     assert!(out.contains("total 3"), "{out}");
     assert!(out.contains("syncing 1 0"), "{out}");
     assert!(out.contains("stopped Stopped"), "{out}");
+    assert!(out.contains("complete after 2030 17"), "{out}");
+    assert!(out.contains("cleared []"), "{out}");
     assert!(out.contains("users 2"), "{out}");
     assert!(out.contains("endpoint batches 1"), "{out}");
     assert!(out.contains("config 100 True"), "{out}");

@@ -156,8 +156,8 @@ fn new(ex: &mut Ex) -> R<()> {
         exclude_folders: ex.strings("ExcludeFolders").unwrap_or_default(),
         include_folders: ex.strings("IncludeFolders").unwrap_or_default(),
         notification_emails: ex.strings("NotificationEmails").unwrap_or_default(),
-        start_after: ex.date("StartAfter"),
-        complete_after: ex.date("CompleteAfter"),
+        start_after: ex.date("StartAfter")?,
+        complete_after: ex.date("CompleteAfter")?,
         report_interval: timespan(ex, "ReportInterval"),
         skip_reports: ex.flag("SkipReports"),
         submitted_by: session_user().unwrap_or_else(|| "admin@exosh.local".into()),
@@ -236,19 +236,13 @@ fn set(ex: &mut Ex) -> R<()> {
         );
         return ex.write_tenant_error(&e, &b.name);
     }
-    let date_opt = |ex: &Ex, n: &str| -> Option<Option<chrono::DateTime<chrono::Utc>>> {
-        if !ex.call.has(n) {
-            None
-        } else if ex.call.get(n).is_none_or(|v| v.is_null()) {
-            Some(None)
-        } else {
-            Some(ex.date(n))
-        }
+    let date_opt = |ex: &Ex, n: &str| -> R<Option<Option<chrono::DateTime<chrono::Utc>>>> {
+        if ex.call.has(n) { Ok(Some(ex.date(n)?)) } else { Ok(None) }
     };
     let p = SetBatch {
         notification_emails: ex.strings("NotificationEmails"),
-        start_after: date_opt(ex, "StartAfter"),
-        complete_after: date_opt(ex, "CompleteAfter"),
+        start_after: date_opt(ex, "StartAfter")?,
+        complete_after: date_opt(ex, "CompleteAfter")?,
         allow_unknown_columns: ex.opt_bool("AllowUnknownColumnsInCsv"),
         report_interval: timespan(ex, "ReportInterval"),
         skip_reports: ex.opt_bool("SkipReports"),

@@ -5,11 +5,12 @@
 use super::convert::object_value;
 use crate::runtime::binder::ActionPreference;
 use crate::runtime::command::{Call, Cmdlet, Registry, Sink};
-use crate::runtime::convert::{to_bool, to_string};
+use crate::runtime::convert::{convert_to, to_bool, to_string};
 use crate::runtime::error::{ErrorRecord, Exception, Flow, R};
 use crate::runtime::eval::Interp;
 use crate::runtime::members::property_of;
 use crate::runtime::signature::Signature;
+use crate::runtime::types::PsType;
 use crate::runtime::value::Value;
 use crate::tenant::{ExEnum, SqliteStore, Tenant, TenantError, TenantObject, Unlimited};
 use chrono::{DateTime, Utc};
@@ -198,15 +199,24 @@ impl Ex<'_> {
         }
     }
 
-    /// A DateTime parameter (a value without a zone is UTC, as in EXO).
-    pub fn date(&self, name: &str) -> Option<DateTime<Utc>> {
-        match self.call.get(name)? {
-            Value::DateTime(d) => Some(d.to_chrono_utc()),
-            Value::Null => None,
-            other => {
-                let s = to_string(other);
-                DateTime::parse_from_rfc3339(s.trim()).ok().map(|d| d.with_timezone(&Utc))
-            }
+    /// A DateTime parameter (a value without a zone is UTC, as in EXO);
+    /// text converts as a `[datetime]` cast does, with the binder's error.
+    pub fn date(&self, name: &str) -> R<Option<DateTime<Utc>>> {
+        match self.call.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::DateTime(d)) => Ok(Some(d.to_chrono_utc())),
+            Some(other) => match convert_to(other, &PsType::DateTime) {
+                Ok(Value::DateTime(d)) => Ok(Some(d.to_chrono_utc())),
+                _ => {
+                    let text = to_string(other);
+                    Err(self.conversion_error(
+                        name,
+                        &text,
+                        "System.DateTime",
+                        &format!("String '{text}' was not recognized as a valid DateTime."),
+                    ))
+                }
+            },
         }
     }
 

@@ -158,18 +158,12 @@ fn find(ex: &mut Ex) -> R<Option<(String, MigrationUser)>> {
 
 fn set(ex: &mut Ex) -> R<()> {
     let Some((id, u)) = find(ex)? else { return Ok(()) };
-    let date_opt = |ex: &Ex, n: &str| -> Option<Option<chrono::DateTime<chrono::Utc>>> {
-        if !ex.call.has(n) {
-            None
-        } else if ex.call.get(n).is_none_or(|v| v.is_null()) {
-            Some(None)
-        } else {
-            Some(ex.date(n))
-        }
+    let date_opt = |ex: &Ex, n: &str| -> R<Option<Option<chrono::DateTime<chrono::Utc>>>> {
+        if ex.call.has(n) { Ok(Some(ex.date(n)?)) } else { Ok(None) }
     };
     let p = SetUser {
-        start_after: date_opt(ex, "StartAfter"),
-        complete_after: date_opt(ex, "CompleteAfter"),
+        start_after: date_opt(ex, "StartAfter")?,
+        complete_after: date_opt(ex, "CompleteAfter")?,
         sync_now: ex.flag("SyncNow"),
         approve_skipped_items: ex.flag("ApproveSkippedItems"),
     };
