@@ -1,5 +1,6 @@
 //! 50,000 users through the cmdlets (the real binary): New-MigrationBatch
-//! with a 50,000-row CSV, then Get-MigrationUser streaming its first row.
+//! with a 50,000-row CSV (also killed with SIGKILL in the middle), then
+//! Get-MigrationUser streaming its first row.
 //!
 //! The 50,000 target mailboxes are written straight into the database in
 //! one transaction (creating 50,000 Maildir trees would measure the file
@@ -72,6 +73,36 @@ fn fifty_thousand_users_through_the_cmdlets() {
     assert_eq!(err, "");
     let (_, _, baseline) = exosh(home, "$null = Get-MigrationEndpoint E");
     let csv = home.join("users.csv").display().to_string();
+    // SIGKILL in the middle of New-MigrationBatch: the next process sees the
+    // whole batch or none of it.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exosh"))
+        .args([
+            "-NoProfile",
+            "-NonInteractive",
+            "-Command",
+            &format!("New-MigrationBatch -Name Killed -SourceEndpoint E -CSVData ([System.IO.File]::ReadAllBytes('{csv}')) | Out-Null"),
+        ])
+        .env("EXOSH_HOME", home)
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let _ = child.kill();
+    let _ = child.wait();
+    let (out, err, _) = exosh(
+        home,
+        "\"batches $(@(Get-MigrationBatch).Count) users $(@(Get-MigrationUser -ResultSize Unlimited).Count)\"",
+    );
+    assert_eq!(err, "");
+    let whole = out.contains(&format!("batches 1 users {N}"));
+    assert!(whole || out.contains("batches 0 users 0"), "half a batch after SIGKILL: {out}");
+    eprintln!(
+        "exchange_bulk: after SIGKILL at 1.5 s the store holds {}",
+        if whole { "the whole batch" } else { "no batch" }
+    );
+    if whole {
+        let (_, err, _) = exosh(home, "Remove-MigrationBatch Killed -Confirm:$false");
+        assert_eq!(err, "");
+    }
     let (out, err, batch_ms) = exosh(
         home,
         &format!(
