@@ -330,14 +330,18 @@ fn rest_cmdlets_return_the_minimum_property_set() {
          $p = Get-EXOMailbox -Identity terrya -Properties MaxSendSize\n\
          \"props $($p.MaxSendSize)\"\n\
          $s = Get-EXOMailboxStatistics -Identity terrya\n\
-         \"stats $($s.ItemCount) $($s.TotalItemSize)\"\n\
+         \"stats $($s.ItemCount) $($s.TotalItemSize) $($s.PSObject.TypeNames[0]) $($m.PSObject.TypeNames[0])\"\n\
          \"count $(@(Get-EXOMailbox -ResultSize Unlimited).Count) $(@(Get-EXORecipient).Count)\"\n",
     );
     assert_eq!(r.err, "");
     assert!(r.out.contains("terrya@contoso.com []"), "{}", r.out);
     assert!(r.out.contains("all True 35 MB (36,700,160 bytes)"), "{}", r.out);
     assert!(r.out.contains("props 35 MB (36,700,160 bytes)"), "{}", r.out);
-    assert!(r.out.contains("stats 0 0 B (0 bytes)"), "{}", r.out);
+    assert!(
+        r.out.contains("stats 0 0 B (0 bytes) Microsoft.Exchange.Management.RestApiClient.ExoMailboxStatistics Microsoft.Exchange.Management.RestApiClient.ExoMailbox"),
+        "{}",
+        r.out
+    );
     assert!(r.out.contains("count 3 3"), "{}", r.out);
 }
 

@@ -39,11 +39,7 @@ fn common(sig: Signature) -> Signature {
 }
 
 pub fn register(r: &mut Registry) {
-    for (name, ty) in [
-        ("Get-EXOMailbox", "Microsoft.Exchange.Management.RestApiClient.ExoMailbox"),
-        ("Get-EXORecipient", "Microsoft.Exchange.Management.RestApiClient.ExoRecipient"),
-    ] {
-        let _ = ty;
+    for name in ["Get-EXOMailbox", "Get-EXORecipient"] {
         add(
             r,
             common(
@@ -82,6 +78,19 @@ pub fn register(r: &mut Registry) {
 
 /// Keeps `RunspaceId`, the minimum set (or everything with
 /// `-PropertySets All`) and the `-Properties` asked for.
+/// The REST module's own type names (its objects are not the RPS ones).
+const EXO_MAILBOX: &str = "Microsoft.Exchange.Management.RestApiClient.ExoMailbox";
+const EXO_RECIPIENT: &str = "Microsoft.Exchange.Management.RestApiClient.ExoRecipient";
+const EXO_STATS: &str = "Microsoft.Exchange.Management.RestApiClient.ExoMailboxStatistics";
+
+fn retype(v: Value, type_name: &str) -> Value {
+    if let Value::Object(o) = &v {
+        let mut o = o.borrow_mut();
+        o.type_names = vec![type_name.to_string(), "System.Object".to_string()];
+    }
+    v
+}
+
 fn cut(ex: &Ex, v: Value, minimum: &[&str]) -> Value {
     let sets = ex.strings("PropertySets").unwrap_or_default();
     if sets.iter().any(|s| s.eq_ignore_ascii_case("All")) {
@@ -126,7 +135,8 @@ fn mailboxes(ex: &mut Ex) -> R<()> {
         {
             continue;
         }
-        let v = cut(ex, object_value(&m), MAILBOX_MINIMUM);
+        let ty = if ex.call.name.eq_ignore_ascii_case("Get-EXORecipient") { EXO_RECIPIENT } else { EXO_MAILBOX };
+        let v = retype(cut(ex, object_value(&m), MAILBOX_MINIMUM), ty);
         ex.out.emit(ex.cx, v)?;
     }
     Ok(())
@@ -142,7 +152,7 @@ fn stats(ex: &mut Ex) -> R<()> {
         .unwrap_or_default();
     match t.store.mailbox_statistics(&id) {
         Ok(s) => {
-            let v = cut(ex, object_value(&s), STATS_MINIMUM);
+            let v = retype(cut(ex, object_value(&s), STATS_MINIMUM), EXO_STATS);
             ex.out.emit(ex.cx, v)
         }
         Err(e) => ex.write_tenant_error(&e, &id),
