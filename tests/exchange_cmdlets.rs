@@ -166,6 +166,7 @@ fn documented_errors_leave_the_store_unchanged() {
         (format!("New-MigrationBatch -Name B2 -SourceEndpoint IMAPEndpoint -CSVData ([System.IO.File]::ReadAllBytes('{csv}'))"), "terrya@contoso.com"),
         (format!("New-MigrationBatch -Name B1 -SourceEndpoint IMAPEndpoint -CSVData ([System.IO.File]::ReadAllBytes('{csv}'))"), "The migration batch already exists."),
         (format!("New-MigrationBatch -Name B2 -SourceEndpoint NoSuchEndpoint -CSVData ([System.IO.File]::ReadAllBytes('{csv}'))"), "NoSuchEndpoint"),
+        (format!("New-MigrationBatch -Name B2 -SourceEndpoint IMAPEndpoint -CSVData ([System.IO.File]::ReadAllBytes('{csv}')) -ContentFilter \"Received -gt '8/23/2020'\""), "The ContentFilter parameter is not emulated by exosh"),
         ("Get-MigrationBatch -Identity NoSuchBatch".into(), "The migration batch \"NoSuchBatch\" couldn't be found."),
         ("Start-MigrationBatch -Identity NoSuchBatch".into(), "couldn't be found"),
         ("Remove-MigrationBatch -Identity NoSuchBatch -Confirm:$false".into(), "couldn't be found"),

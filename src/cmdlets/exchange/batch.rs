@@ -35,6 +35,15 @@ pub fn register(r: &mut Registry) {
             .param(Param::new("TimeZone", PsType::String))
             .param(Param::new("AllowUnknownColumnsInCsv", PsType::Bool))
             .param(Param::new("Partition", PsType::Object))
+            // EXO-only IMAP parameters the local tenant does not implement:
+            // declared (so they are not reported as unknown), refused with a
+            // clear error when given.
+            .param(Param::switch("Analyze"))
+            .param(Param::switch("SkipDetails"))
+            .param(Param::new("ContentFilter", PsType::String))
+            .param(Param::new("ContentFilterLanguage", PsType::String))
+            .param(Param::switch("AdoptPreexisting"))
+            .param(Param::switch("RemoveOnCopy"))
             .default_set("Onboarding")
             .should_process()
             .example(
@@ -131,6 +140,19 @@ fn timespan(ex: &Ex, name: &str) -> Option<TimeSpan> {
 fn new(ex: &mut Ex) -> R<()> {
     let t = ex.tenant()?;
     let name = ex.str("Name").unwrap_or_default();
+    if let Some(p) =
+        ["Analyze", "SkipDetails", "ContentFilter", "ContentFilterLanguage", "AdoptPreexisting", "RemoveOnCopy"]
+            .into_iter()
+            .find(|p| ex.call.has(p))
+    {
+        let e = TenantError::invalid_op(
+            "MigrationPermanentException",
+            format!(
+                "The {p} parameter is not emulated by exosh: the local tenant migrates whole IMAP mailboxes (use -ExcludeFolders/-IncludeFolders to choose folders)."
+            ),
+        );
+        return ex.write_tenant_error(&e, &name);
+    }
     if ex.call.has("Users") || ex.call.has("UserIds") {
         let e = TenantError::invalid_op(
             "MigrationPermanentException",
