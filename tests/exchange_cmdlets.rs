@@ -397,3 +397,45 @@ fn users_batches_and_config_cmdlets() {
     assert!(out.contains("org contoso.com"), "{out}");
     assert!(out.contains("folders "), "{out}");
 }
+
+#[test]
+fn exchange_online_parameters_outside_imap_bind_and_say_so() {
+    let (home, csv) = tenant();
+    let dir = home.path();
+    let before = state(dir);
+    for (script, message) in [
+        (
+            "New-MigrationEndpoint -ExchangeRemoteMove -Name x -Autodiscover -EmailAddress a@contoso.com -Credentials $null".to_string(),
+            "ExchangeRemoteMoveAutodiscover migration endpoints are not emulated by exosh",
+        ),
+        (
+            "New-MigrationEndpoint -Gmail -Name g -ServiceAccountKeyFileData $null -EmailAddress a@contoso.com".to_string(),
+            "Gmail migration endpoints are not emulated by exosh",
+        ),
+        (
+            "Test-MigrationServerAvailability -ExchangeRemoteMove -RemoteServer mrs.contoso.com -Credentials $null".to_string(),
+            "ExchangeRemoteMove migration endpoints are not emulated by exosh",
+        ),
+        ("Set-Mailbox -Identity terrya -Type Regular".to_string(), "The Type parameter of Set-Mailbox is not emulated by exosh"),
+    ] {
+        let r = run(dir, &script);
+        assert!(r.err.contains(message), "{script}: {}", r.err);
+        assert_eq!(state(dir), before, "{script}");
+    }
+    // Remote-move settings on an IMAP batch: a warning, then the batch.
+    let r = run(
+        dir,
+        &format!(
+            "$b = New-MigrationBatch -Name B5 -SourceEndpoint IMAPEndpoint -CSVData ([System.IO.File]::ReadAllBytes('{csv}')) -TargetDeliveryDomain contoso.mail.onmicrosoft.com\n\"made $($b.Identity)\"\n\"pf $(@(Get-Mailbox -PublicFolder).Count)\""
+        ),
+    );
+    assert!(r.out.contains("made B5"), "{}", r.out);
+    assert!(r.out.contains("pf 0"), "{}", r.out);
+    assert!(
+        format!("{}{}", r.out, r.err)
+            .contains("WARNING: The TargetDeliveryDomain parameter applies to remote move migrations"),
+        "{}{}",
+        r.out,
+        r.err
+    );
+}

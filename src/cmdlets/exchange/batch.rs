@@ -38,6 +38,14 @@ pub fn register(r: &mut Registry) {
             // EXO-only IMAP parameters the local tenant does not implement:
             // declared (so they are not reported as unknown), refused with a
             // clear error when given.
+            .param(Param::new("TargetDeliveryDomain", PsType::String))
+            .param(Param::new("TargetDatabases", PsType::Array(Box::new(PsType::String))))
+            .param(Param::new("TargetArchiveDatabases", PsType::Array(Box::new(PsType::String))))
+            .param(Param::switch("PrimaryOnly"))
+            .param(Param::switch("ArchiveOnly"))
+            .param(Param::new("MoveOptions", PsType::Array(Box::new(PsType::String))))
+            .param(Param::new("SkipMerging", PsType::Array(Box::new(PsType::String))))
+            .param(Param::new("SkipMoving", PsType::Array(Box::new(PsType::String))))
             .param(Param::switch("Analyze"))
             .param(Param::switch("SkipDetails"))
             .param(Param::new("ContentFilter", PsType::String))
@@ -152,6 +160,23 @@ fn new(ex: &mut Ex) -> R<()> {
             ),
         );
         return ex.write_tenant_error(&e, &name);
+    }
+    // Remote-move settings: accepted by Exchange Online, meaningless for an
+    // IMAP batch (no mailbox moves, no databases); said, then ignored.
+    for p in [
+        "TargetDeliveryDomain",
+        "TargetDatabases",
+        "TargetArchiveDatabases",
+        "PrimaryOnly",
+        "ArchiveOnly",
+        "MoveOptions",
+        "SkipMerging",
+        "SkipMoving",
+    ] {
+        if ex.call.has(p) {
+            let action = ex.call.bound.common.warning_action;
+            ex.cx.write_warning(action, &format!("The {p} parameter applies to remote move migrations; it has no effect on an IMAP batch and is ignored."))?;
+        }
     }
     if ex.call.has("Users") || ex.call.has("UserIds") {
         let e = TenantError::invalid_op(

@@ -21,7 +21,7 @@ pub fn register(r: &mut Registry) {
         Signature::new("New-MigrationEndpoint", "Creates an IMAP migration endpoint (tested first unless -SkipVerification).")
             .param(Param::switch("IMAP").set("IMAP").mandatory())
             .param(Param::new("Name", PsType::String).mandatory())
-            .param(Param::new("RemoteServer", PsType::String).set("IMAP").mandatory())
+            .param(remote_server())
             .param(Param::new("Port", PsType::Int).set("IMAP"))
             .param(Param::new("Security", PsType::String).set("IMAP"))
             .param(Param::new("Authentication", PsType::String).set("IMAP"))
@@ -30,6 +30,7 @@ pub fn register(r: &mut Registry) {
             .param(Param::new("MaxConcurrentIncrementalSyncs", PsType::Object))
             .param(Param::switch("SkipVerification"))
             .param(Param::new("Partition", PsType::Object))
+            .params(other_types())
             .default_set("IMAP")
             .should_process()
             .example(
@@ -91,13 +92,14 @@ pub fn register(r: &mut Registry) {
             "Tests that an IMAP server answers (needs the migration engine).",
         )
         .param(Param::switch("Imap").set("IMAP").mandatory())
-        .param(Param::new("RemoteServer", PsType::String).set("IMAP").mandatory())
+        .param(remote_server())
         .param(Param::new("Port", PsType::Int).set("IMAP").mandatory())
         .param(Param::new("Security", PsType::String).set("IMAP"))
         .param(Param::new("Authentication", PsType::String).set("IMAP"))
         .param(Param::switch("AcceptUntrustedCertificates").set("IMAP"))
         .param(Param::new("Endpoint", PsType::Object).set("TestEndpoint").mandatory())
         .param(Param::new("Partition", PsType::Object))
+        .params(other_types())
         .default_set("IMAP")
         .should_process()
         .example("Test-MigrationServerAvailability -Imap -RemoteServer imap.contoso.com -Port 143", "Tests the server.")
@@ -108,6 +110,92 @@ pub fn register(r: &mut Registry) {
 
 /// `-MaxConcurrentMigrations` and `-MaxConcurrentIncrementalSyncs`.
 type Limits = (Option<Unlimited<u32>>, Option<Unlimited<u32>>);
+
+/// The endpoint types of Exchange Online that the local tenant does not
+/// emulate, as parameter sets (selected by their switches), so a script
+/// that uses them binds and then gets a clear error.
+const OTHER_TYPES: &[&str] = &[
+    "ExchangeRemoteMove",
+    "ExchangeRemoteMoveAutodiscover",
+    "ExchangeOutlookAnywhere",
+    "ExchangeOutlookAnywhereAutodiscover",
+    "Gmail",
+    "PublicFolder",
+    "Compliance",
+];
+
+fn remote_server() -> Param {
+    let mut p = Param::new("RemoteServer", PsType::String).set("IMAP").mandatory();
+    for t in ["ExchangeRemoteMove", "ExchangeOutlookAnywhere", "PublicFolder", "Compliance"] {
+        p = p.set(t);
+    }
+    p
+}
+
+/// The switches of the other endpoint types and their parameters.
+fn other_types() -> Vec<Param> {
+    let mut v = Vec::new();
+    for (switch, sets) in [
+        ("ExchangeRemoteMove", &["ExchangeRemoteMove", "ExchangeRemoteMoveAutodiscover"][..]),
+        ("ExchangeOutlookAnywhere", &["ExchangeOutlookAnywhere", "ExchangeOutlookAnywhereAutodiscover"][..]),
+        ("Autodiscover", &["ExchangeRemoteMoveAutodiscover", "ExchangeOutlookAnywhereAutodiscover"][..]),
+        ("Gmail", &["Gmail"][..]),
+        ("PublicFolder", &["PublicFolder"][..]),
+        ("Compliance", &["Compliance"][..]),
+    ] {
+        let mut p = Param::switch(switch);
+        for t in sets {
+            p = p.set(t).mandatory();
+        }
+        v.push(p);
+    }
+    for (name, ty) in [
+        ("Credentials", PsType::Object),
+        ("EmailAddress", PsType::String),
+        ("RpcProxyServer", PsType::String),
+        ("ExchangeServer", PsType::String),
+        ("ServiceAccountKeyFileData", PsType::Object),
+        ("SourceMailboxLegacyDN", PsType::String),
+        ("PublicFolderDatabaseServerLegacyDN", PsType::String),
+        ("TestMailbox", PsType::Object),
+        ("MailboxPermission", PsType::String),
+        ("NspiServer", PsType::String),
+    ] {
+        let mut p = Param::new(name, ty);
+        for t in OTHER_TYPES {
+            p = p.set(t);
+        }
+        v.push(p);
+    }
+    v
+}
+
+/// Adds several parameters to a signature.
+trait WithParams {
+    fn params(self, v: Vec<Param>) -> Self;
+}
+
+impl WithParams for Signature {
+    fn params(self, v: Vec<Param>) -> Self {
+        v.into_iter().fold(self, |s, p| s.param(p))
+    }
+}
+
+/// Refuses the endpoint types other than IMAP.
+fn imap_only(ex: &mut Ex) -> R<bool> {
+    let set = ex.call.bound.set.clone();
+    if OTHER_TYPES.iter().any(|t| t.eq_ignore_ascii_case(&set)) {
+        let e = TenantError::invalid_op(
+            "MigrationPermanentException",
+            format!(
+                "{set} migration endpoints are not emulated by exosh: the local tenant migrates from IMAP servers only (use -IMAP)."
+            ),
+        );
+        ex.write_tenant_error(&e, ex.str("Name").as_deref().unwrap_or(""))?;
+        return Ok(false);
+    }
+    Ok(true)
+}
 
 fn limits(ex: &Ex) -> R<Limits> {
     Ok((ex.unlimited("MaxConcurrentMigrations")?, ex.unlimited("MaxConcurrentIncrementalSyncs")?))
@@ -146,6 +234,9 @@ fn connection_error(o: &TestMigrationServerAvailabilityOutcome) -> TenantError {
 }
 
 fn new(ex: &mut Ex) -> R<()> {
+    if !imap_only(ex)? {
+        return Ok(());
+    }
     let t = ex.tenant()?;
     let (max_m, max_i) = limits(ex)?;
     let p = NewImapEndpoint {
@@ -255,6 +346,9 @@ fn remove(ex: &mut Ex) -> R<()> {
 }
 
 fn test(ex: &mut Ex) -> R<()> {
+    if !imap_only(ex)? {
+        return Ok(());
+    }
     let t = ex.tenant()?;
     let (endpoint, tested) = match ex.identity("Endpoint") {
         Some(id) => match find(ex, &id)? {

@@ -13,6 +13,43 @@ use crate::runtime::types::PsType;
 use crate::runtime::value::Value;
 use crate::tenant::{Mailbox, NewMailbox, SetMailbox, TenantError, TenantObject};
 
+/// Set-Mailbox parameters of Exchange Online that the local tenant has no
+/// model for: declared, refused with a clear error.
+const SET_MAILBOX_NOT_EMULATED: &[&str] = &[
+    "Type",
+    "EmailAddresses",
+    "EmailAddressPolicyEnabled",
+    "PrimarySmtpAddress",
+    "RetentionPolicy",
+    "AddressBookPolicy",
+    "DefaultPublicFolderMailbox",
+    "ForwardingSmtpAddress",
+    "ForwardingAddress",
+    "DeliverToMailboxAndForward",
+    "ProhibitSendQuota",
+    "ProhibitSendReceiveQuota",
+    "IssueWarningQuota",
+    "MaxSendSize",
+    "MaxReceiveSize",
+    "HiddenFromAddressListsEnabled",
+    "LitigationHoldEnabled",
+    "CustomAttribute1",
+    "CustomAttribute2",
+    "CustomAttribute3",
+    "CustomAttribute4",
+    "CustomAttribute5",
+];
+
+trait NotEmulated {
+    fn params_not_emulated(self, names: &[&str]) -> Self;
+}
+
+impl NotEmulated for Signature {
+    fn params_not_emulated(self, names: &[&str]) -> Self {
+        names.iter().fold(self, |s, n| s.param(Param::new(n, PsType::Object)))
+    }
+}
+
 fn identity_param() -> Param {
     Param::new("Identity", PsType::Object).position(0).pipeline().by_property_name()
 }
@@ -66,6 +103,7 @@ pub fn register(r: &mut Registry) {
             .param(Param::switch("Archive"))
             .param(Param::switch("Migration"))
             .param(Param::switch("GroupMailbox"))
+            .param(Param::switch("PublicFolder"))
             .default_set("Identity")
             .example("Get-Mailbox -ResultSize unlimited", "All mailboxes.")
             .example("Get-Mailbox -Anr Chr", "Mailboxes whose names start with Chr.")
@@ -80,6 +118,7 @@ pub fn register(r: &mut Registry) {
             .param(Param::new("Name", PsType::String))
             .param(Param::new("Alias", PsType::String))
             .param(Param::switch("Force"))
+            .params_not_emulated(SET_MAILBOX_NOT_EMULATED)
             .should_process()
             .example("Set-Mailbox -Identity terrya -DisplayName \"Terry Adams\"", "Changes the display name."),
         set,
@@ -207,6 +246,7 @@ fn get(ex: &mut Ex) -> R<()> {
         || ex.flag("InactiveMailboxOnly")
         || ex.flag("Migration")
         || ex.flag("GroupMailbox")
+        || ex.flag("PublicFolder")
     {
         list.clear();
     }
@@ -340,6 +380,16 @@ fn resolve(ex: &mut Ex, id: &str) -> R<Option<Mailbox>> {
 fn set(ex: &mut Ex) -> R<()> {
     let id = ex.identity("Identity").unwrap_or_default();
     let Some(m) = resolve(ex, &id)? else { return Ok(()) };
+    if let Some(p) = SET_MAILBOX_NOT_EMULATED.iter().find(|p| ex.call.has(p)) {
+        let e = TenantError::invalid_op(
+            "RecipientTaskException",
+            format!(
+                "The {p} parameter of Set-Mailbox is not emulated by exosh: the local tenant keeps only Name, Alias and DisplayName of a mailbox. \"{}\" was not changed.",
+                m.identity()
+            ),
+        );
+        return ex.write_tenant_error(&e, &id);
+    }
     let p = SetMailbox { display_name: ex.str("DisplayName"), name: ex.str("Name"), alias: ex.str("Alias") };
     if !ex.should_process(&m.identity(), false)? {
         return Ok(());
