@@ -317,6 +317,11 @@ impl Interp {
     }
 
     fn command_not_found(&self, name: &str, span: Span) -> Flow {
+        // Exchange families outside the product say so (cmdlets/exchange/unsupported.rs).
+        if let Some(mut e) = crate::cmdlets::exchange::unsupported::not_emulated_error(name) {
+            e.position = Some(self.pos(span));
+            return Flow::error(e);
+        }
         let mut e = ErrorRecord::new(
             Exception::new(
                 "System.Management.Automation.CommandNotFoundException",
