@@ -502,6 +502,20 @@ impl<'a> Ctx<'a> {
         // The argument's parameter: the named one just before, or the positional one.
         let mine: Vec<&Tok> =
             before.iter().filter(|t| t.command == Some(command) && t.depth == self.toks[command].depth).collect();
+        // Get-Help's topic: a command or an about_ topic.
+        let after_param = mine.last().filter(|t| t.kind == Kind::Parameter).map(|t| param_name(self.text(t)));
+        if ["Get-Help", "help", "man"].iter().any(|h| h.eq_ignore_ascii_case(name))
+            && after_param.is_none_or(|p| p.eq_ignore_ascii_case("Name"))
+            && positional_index(&mine, &params, |t| self.text(t)) == 0
+            && quote.is_none()
+        {
+            let mut c = self.commands(replace.clone(), typed);
+            let m = Matcher::new(typed);
+            for topic in super::help::about_topics().into_iter().filter(|t| m.matches(t)) {
+                c.suggestions.push(suggestion(topic.to_string(), SuggestionKind::Command, None));
+            }
+            return c;
+        }
         let mut target: Option<&ParamInfo> = None;
         if let Some(last) = mine.last().filter(|t| t.kind == Kind::Parameter) {
             let pname = param_name(self.text(last));
@@ -898,6 +912,13 @@ mod tests {
         assert_eq!(at_end("$x = 1; Get-MigrationBatch |\n  Format-List -Property I").values(), vec!["Identity"]);
         // Nothing flows into the first command: no property names.
         assert!(at_end("Format-List I").values().is_empty());
+    }
+
+    #[test]
+    fn get_help_topics_are_commands_and_about_topics() {
+        assert_eq!(at_end("Get-Help Get-MigrationB").values(), vec!["Get-MigrationBatch"]);
+        assert_eq!(at_end("help about_").values(), vec!["about_exosh", "about_IMAP_Migration"]);
+        assert_eq!(at_end("Get-Help -Name about_i").values(), vec!["about_IMAP_Migration"]);
     }
 
     #[test]
