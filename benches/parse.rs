@@ -67,17 +67,17 @@ fn main() {
         println!("check: build target/release/exosh to time `exosh --check` on 600 lines");
         return;
     }
-    // Whole files keep their brackets balanced: take files until 600 lines.
+    // Whole files keep their brackets balanced: take files until 600 lines, each
+    // as a function body (a param block is only valid at the start of a block).
     let mut script = String::new();
     let mut n = 0;
-    for s in &sources {
+    for (i, s) in sources.iter().enumerate() {
         if n >= 600 {
             break;
         }
         if exosh::syntax::parse(s).is_ok() {
-            script.push_str(s);
-            script.push('\n');
-            n += s.lines().count() + 1;
+            script.push_str(&format!("function Bench{i} {{\n{s}\n}}\n"));
+            n += s.lines().count() + 2;
         }
     }
     let path = std::env::temp_dir().join("exosh-bench-600.ps1");
