@@ -84,6 +84,11 @@ pub trait CompletionSource {
     fn members(&self, expr_text: &str) -> Vec<String>;
     /// The current location, for relative paths and the prompt.
     fn location(&self) -> String;
+    /// Type names for `[...]` (accelerators and full names). The default is the list of
+    /// the types exosh's scripts use most.
+    fn type_names(&self) -> Vec<String> {
+        complete::COMMON_TYPES.iter().map(|t| t.to_string()).collect()
+    }
 }
 
 /// What running one complete input did.
