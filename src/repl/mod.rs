@@ -195,7 +195,7 @@ pub fn color_enabled() -> bool {
     !no_color && std::io::stdout().is_terminal()
 }
 
-/// True when stdin is a terminal; when it is not, the host should call [`run_lines`].
+/// True when stdin is a terminal ([`run`] checks it and falls back to [`run_lines`]).
 pub fn stdin_is_terminal() -> bool {
     use std::io::IsTerminal;
     std::io::stdin().is_terminal()
