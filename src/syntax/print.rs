@@ -564,13 +564,15 @@ impl Printer {
                     let text = k.text();
                     self.w(text);
                     let first = child.chars().next().unwrap_or(' ');
+                    // `-5` would lex as a number and `--x`/`++x` as increments; `+5` is
+                    // fine (a unary plus) and `+ 5` would start a command at statement start.
                     let needs_space = text.starts_with('-') && text.len() > 2
-                        || (matches!(
-                            k,
-                            TokenKind::Minus | TokenKind::Plus | TokenKind::MinusMinus | TokenKind::PlusPlus
-                        ) && (first.is_ascii_digit()
-                            || matches!(first, '.' | '-' | '+')
-                            || super::chars::is_dash(first)));
+                        || (matches!(k, TokenKind::Minus | TokenKind::MinusMinus)
+                            && (first.is_ascii_digit()
+                                || matches!(first, '.' | '-' | '+')
+                                || super::chars::is_dash(first)))
+                        || (matches!(k, TokenKind::Plus | TokenKind::PlusPlus)
+                            && (matches!(first, '-' | '+') || super::chars::is_dash(first)));
                     if needs_space {
                         self.w(" ");
                     }
