@@ -105,6 +105,7 @@ fn tricky_snippets_roundtrip() {
         "Write-Host 2$.0",
         "echo '5'x",
         "+0",
+        "Get-X `1 `0x `.5",
         "$a = + 5",
         "$a = - -5",
     ];
