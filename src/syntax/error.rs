@@ -57,6 +57,7 @@ pub enum ParseErrorId {
     MissingEndParenthesisInSubexpression,
     InvalidLeftHandSide,
     AmpersandNotAllowed,
+    ExpressionsMustBeFirstInPipeline,
 }
 
 impl ParseErrorId {
@@ -115,6 +116,7 @@ impl ParseErrorId {
             MissingEndParenthesisInSubexpression => "MissingEndParenthesisInSubexpression",
             InvalidLeftHandSide => "InvalidLeftHandSide",
             AmpersandNotAllowed => "AmpersandNotAllowed",
+            ExpressionsMustBeFirstInPipeline => "ExpressionsMustBeFirstInPipeline",
         }
     }
 }

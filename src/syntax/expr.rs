@@ -3,7 +3,7 @@
 
 use super::ast::*;
 use super::chars::*;
-use super::parser::{Closer, PResult, Parser};
+use super::parser::{Closer, PResult, Parser, STACK_GROW, STACK_RED_ZONE};
 use super::{ParseError, ParseErrorId as Id, Span};
 
 /// Backtick escape in double-quoted strings and bare words.
@@ -104,7 +104,7 @@ impl<'a> Parser<'a> {
     // G expression
     pub(super) fn expression(&mut self) -> PResult<ExpressionAst> {
         self.enter()?;
-        let r = self.ternary(true);
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.ternary(true));
         self.leave();
         r
     }
@@ -112,7 +112,7 @@ impl<'a> Parser<'a> {
     /// An expression in which `,` separates (method and attribute arguments).
     pub(super) fn expression_nocomma(&mut self) -> PResult<ExpressionAst> {
         self.enter()?;
-        let r = self.ternary(false);
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.ternary(false));
         self.leave();
         r
     }
@@ -185,7 +185,7 @@ impl<'a> Parser<'a> {
         if self.at_statement_end() || matches!(self.peek(), Some('|' | ']' | ',')) {
             let msg = format!("You must provide a value expression following the '{op}' operator.");
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingExpressionAfterOperator, op_pos, op_pos + op.len(), msg)
             } else {
                 self.err(Id::MissingExpressionAfterOperator, p, self.token_text_at(p).0, msg)
@@ -294,7 +294,7 @@ impl<'a> Parser<'a> {
     // G unary-expression
     pub(super) fn unary(&mut self) -> PResult<ExpressionAst> {
         self.enter()?;
-        let r = self.unary_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.unary_inner());
         self.leave();
         r
     }
@@ -375,7 +375,7 @@ impl<'a> Parser<'a> {
         self.skip_hspace();
         if !self.peek_is(|c| c.is_alphabetic() || c == '_') {
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingTypename, tstart, tstart + 1, "Missing type name after '['.")
             } else {
                 self.err(Id::MissingTypename, p, p, "Missing type name after '['.")
@@ -444,7 +444,7 @@ impl<'a> Parser<'a> {
     // G type-name
     pub(super) fn type_name(&mut self) -> PResult<TypeName> {
         self.enter()?;
-        let r = self.type_name_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.type_name_inner());
         self.leave();
         r
     }
@@ -460,7 +460,7 @@ impl<'a> Parser<'a> {
         }
         if self.pos == start {
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingTypename, p, p, "Missing type name after '['.")
             } else {
                 self.err(Id::MissingTypename, p, p, "Missing type name after '['.")
@@ -558,7 +558,7 @@ impl<'a> Parser<'a> {
                 if !self.eat(']') {
                     let p = self.pos;
                     let msg = "Missing ']' after array index expression.";
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingEndSquareBracket, open, open + 1, msg)
                     } else {
                         self.err(Id::MissingEndSquareBracket, p, p, msg)
@@ -704,7 +704,7 @@ impl<'a> Parser<'a> {
                     Id::MissingEndParenthesisInMethodCall,
                     open,
                     open + 1,
-                    "Missing closing ')' in method call.",
+                    "Missing ')' in method call.",
                 ));
             }
             if matches!(self.peek(), Some(',' | ')')) {
@@ -720,8 +720,8 @@ impl<'a> Parser<'a> {
                 return Ok(args);
             }
             let p = self.pos;
-            let msg = "Missing closing ')' in method call.";
-            return Err(if self.at_eof() {
+            let msg = "Missing ')' in method call.";
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisInMethodCall, open, open + 1, msg)
             } else {
                 self.err(Id::MissingEndParenthesisInMethodCall, p, p, msg)
@@ -739,12 +739,7 @@ impl<'a> Parser<'a> {
             '$' => {
                 if self.peek2() == Some('(') {
                     // G sub-expression
-                    self.pos += 2;
-                    let block = self.block_until_paren(start, start + 2)?;
-                    return Ok(ExpressionAst::SubExpression(SubExpressionAst {
-                        span: self.span_from(start),
-                        sub_expression: block,
-                    }));
+                    return self.sub_expression();
                 }
                 let v = self.variable()?;
                 Ok(self.wrap_using(v))
@@ -769,7 +764,7 @@ impl<'a> Parser<'a> {
                 self.skip_nl();
                 if self.peek() == Some(')') || self.at_eof() {
                     let p = self.pos;
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(
                             Id::MissingEndParenthesisInExpression,
                             start,
@@ -785,7 +780,7 @@ impl<'a> Parser<'a> {
                 if !self.eat(')') {
                     let p = self.pos;
                     let msg = "Missing closing ')' in expression.";
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingEndParenthesisInExpression, start, start + 1, msg)
                     } else {
                         self.err(Id::MissingEndParenthesisInExpression, p, self.token_text_at(p).0, msg)
@@ -878,7 +873,7 @@ impl<'a> Parser<'a> {
         if !self.eat(')') {
             let msg = "Missing closing ')' in subexpression.";
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisInSubexpression, start, inner, msg)
             } else {
                 self.err(Id::MissingEndParenthesisInSubexpression, p, p + 1, msg)
@@ -927,7 +922,7 @@ impl<'a> Parser<'a> {
             if !self.eat('=') {
                 let p = self.pos;
                 let msg = "Missing '=' operator after key in hash literal.";
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::MissingEqualsInHashLiteral, p, p, msg)
                 } else {
                     self.err(Id::MissingEqualsInHashLiteral, p, self.token_text_at(p).0, msg)
@@ -937,7 +932,7 @@ impl<'a> Parser<'a> {
             if self.at_statement_end() {
                 let p = self.pos;
                 let msg = "Missing statement after '=' in hash literal.";
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::MissingStatementAfterAssignment, p, p, msg)
                 } else {
                     self.err(Id::MissingStatementAfterAssignment, p, p, msg)
@@ -1067,17 +1062,26 @@ impl<'a> Parser<'a> {
 
     /// `$var`, `${var}` or `$( )` inside a string or bare word.
     pub(super) fn string_variable(&mut self) -> PResult<ExpressionAst> {
-        let start = self.pos;
         if self.peek2() == Some('(') {
-            self.pos += 2;
-            let block = self.block_until_paren(start, start + 2)?;
-            return Ok(ExpressionAst::SubExpression(SubExpressionAst {
-                span: self.span_from(start),
-                sub_expression: block,
-            }));
+            return self.sub_expression();
         }
         let v = self.variable()?;
         Ok(self.wrap_using(v))
+    }
+
+    /// `$( ... )`, memoized by start offset: argument mode may rescan a token as a
+    /// bare word, and nested sub-expressions must not be parsed twice per level.
+    fn sub_expression(&mut self) -> PResult<ExpressionAst> {
+        let start = self.pos;
+        if let Some((e, end)) = self.subexpr_memo.get(&start) {
+            self.pos = *end;
+            return Ok(e.clone());
+        }
+        self.pos += 2;
+        let block = self.block_until_paren(start, start + 2)?;
+        let e = ExpressionAst::SubExpression(SubExpressionAst { span: self.span_from(start), sub_expression: block });
+        self.subexpr_memo.insert(start, (e.clone(), self.pos));
+        Ok(e)
     }
 
     // ----- strings -------------------------------------------------------------------

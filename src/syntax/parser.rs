@@ -11,7 +11,10 @@ use super::{ParseError, ParseErrorId as Id, Span};
 pub(super) type PResult<T> = Result<T, Box<ParseError>>;
 
 /// Nesting limit: deeper input is rejected instead of overflowing the stack.
-const MAX_DEPTH: u32 = 400;
+const MAX_DEPTH: u32 = 1000;
+/// Stack growth for deep nesting (stacker): keep this much free, grow by that much.
+pub(super) const STACK_RED_ZONE: usize = 256 * 1024;
+pub(super) const STACK_GROW: usize = 2 * 1024 * 1024;
 
 /// What closes the statement list being parsed.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,6 +29,7 @@ pub(super) struct Parser<'a> {
     pub(super) pos: usize,
     pub(super) errors: Vec<ParseError>,
     pub(super) depth: u32,
+    pub(super) subexpr_memo: std::collections::HashMap<usize, (ExpressionAst, usize)>,
 }
 
 const KEYWORDS: &[&str] = &[
@@ -35,7 +39,7 @@ const KEYWORDS: &[&str] = &[
 
 impl<'a> Parser<'a> {
     pub(super) fn new(src: &'a str) -> Parser<'a> {
-        Parser { src, pos: 0, errors: Vec::new(), depth: 0 }
+        Parser { src, pos: 0, errors: Vec::new(), depth: 0, subexpr_memo: Default::default() }
     }
 
     // ----- cursor helpers -------------------------------------------------
@@ -77,6 +81,14 @@ impl<'a> Parser<'a> {
         } else {
             false
         }
+    }
+
+    /// True when only whitespace and comments remain (more input could follow).
+    pub(super) fn rest_is_blank(&self) -> bool {
+        let mut p = Parser::new(self.src);
+        p.pos = self.pos;
+        p.skip_nl();
+        p.at_eof()
     }
 
     #[inline]
@@ -164,6 +176,9 @@ impl<'a> Parser<'a> {
                     self.pos += 3;
                 } else if r.starts_with("`\n") || r.starts_with("`\r") {
                     self.pos += 2;
+                } else if r.len() == 1 {
+                    // A backtick at end of input continues onto nothing.
+                    self.pos += 1;
                 } else {
                     return;
                 }
@@ -346,7 +361,8 @@ impl<'a> Parser<'a> {
         if !["begin", "process", "end", "dynamicparam"].iter().any(|k| k.eq_ignore_ascii_case(w)) {
             return false;
         }
-        let mut p = Parser { src: self.src, pos: self.pos + n, errors: Vec::new(), depth: 0 };
+        let mut p = Parser::new(self.src);
+        p.pos = self.pos + n;
         p.skip_nl();
         p.peek() == Some('{')
     }
@@ -562,7 +578,7 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn missing_bracket(&self, start: usize) -> Box<ParseError> {
-        if self.at_eof() {
+        if self.rest_is_blank() {
             self.err_incomplete(Id::MissingEndSquareBracket, start, start + 1, "Missing ] at end of type token.")
         } else {
             self.err(Id::MissingEndSquareBracket, self.pos, self.pos, "Missing ] at end of attribute or type literal.")
@@ -593,9 +609,22 @@ impl<'a> Parser<'a> {
             let before = self.pos;
             match self.statement() {
                 Ok(s) => {
+                    // Statements that end in a block need no terminator:
+                    // `if ($false) { } "hi"` is two statements (pwsh's grammar).
+                    let needs_terminator = matches!(
+                        s,
+                        StatementAst::Pipeline(_)
+                            | StatementAst::PipelineChain(_)
+                            | StatementAst::Assignment(_)
+                            | StatementAst::Break(_)
+                            | StatementAst::Continue(_)
+                            | StatementAst::Return(_)
+                            | StatementAst::Exit(_)
+                            | StatementAst::Throw(_)
+                    );
                     out.push(s);
                     self.skip_hspace();
-                    if !self.at_statement_end() {
+                    if needs_terminator && !self.at_statement_end() {
                         let e = self.unexpected_token(self.pos);
                         self.errors.push(*e);
                         self.recover();
@@ -628,7 +657,7 @@ impl<'a> Parser<'a> {
     // G statement
     pub(super) fn statement(&mut self) -> PResult<StatementAst> {
         self.enter()?;
-        let r = self.statement_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.statement_inner());
         self.leave();
         r
     }
@@ -734,7 +763,7 @@ impl<'a> Parser<'a> {
                 (Id::MissingOpenParenthesisAfterKeyword, format!("Missing opening '(' after keyword '{kw}'."))
             };
             let end = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(id, kw_start, end, msg)
             } else {
                 self.err(id, end, end, msg)
@@ -762,7 +791,7 @@ impl<'a> Parser<'a> {
                 Id::MissingEndParenthesisAfterStatement
             };
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(id, open, open + 1, msg)
             } else {
                 let end = self.token_text_at(p).0;
@@ -777,7 +806,7 @@ impl<'a> Parser<'a> {
         if self.peek() != Some('{') {
             let msg = format!("Missing statement block after {what}.");
             let p = self.pos;
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingStatementBlock, p, p, msg)
             } else {
                 self.err(Id::MissingStatementBlock, p, self.token_text_at(p).0, msg)
@@ -811,7 +840,7 @@ impl<'a> Parser<'a> {
                 if self.peek() != Some('{') {
                     let p = self.pos;
                     let msg = "Missing statement block after 'else' keyword.";
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingStatementBlockAfterElse, p, p, msg)
                     } else {
                         self.err(Id::MissingStatementBlockAfterElse, p, p, msg)
@@ -880,7 +909,7 @@ impl<'a> Parser<'a> {
         if self.peek() != Some('{') {
             let p = self.pos;
             let msg = "Missing '{' in switch statement.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingCurlyBraceInSwitchStatement, p, p, msg)
             } else {
                 self.err(Id::MissingCurlyBraceInSwitchStatement, p, p, msg)
@@ -938,7 +967,7 @@ impl<'a> Parser<'a> {
         if !self.eat('(') {
             let p = self.pos;
             let msg = "Missing opening '(' after keyword 'foreach'.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingOpenParenthesisAfterKeyword, p, p, msg)
             } else {
                 self.err(Id::MissingOpenParenthesisAfterKeyword, p, p, msg)
@@ -972,7 +1001,7 @@ impl<'a> Parser<'a> {
         if !self.eat(')') {
             let p = self.pos;
             let msg = "Missing closing ')' after expression in 'foreach' statement.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisAfterForeach, open, open + 1, msg)
             } else {
                 self.err(Id::MissingEndParenthesisAfterForeach, p, p, msg)
@@ -1022,7 +1051,7 @@ impl<'a> Parser<'a> {
         if !self.eat(')') {
             let p = self.pos;
             let msg = "Missing closing ')' after expression in 'for' statement.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingEndParenthesisAfterStatement, open, open + 1, msg)
             } else {
                 self.err(Id::MissingEndParenthesisAfterStatement, p, p, msg)
@@ -1069,7 +1098,7 @@ impl<'a> Parser<'a> {
         } else {
             let p = self.pos;
             let msg = "Missing while or until keyword in do loop.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingWhileOrUntilInDoWhile, p, p, msg)
             } else {
                 self.err(Id::MissingWhileOrUntilInDoWhile, p, p, msg)
@@ -1133,7 +1162,7 @@ impl<'a> Parser<'a> {
         if catch_clauses.is_empty() && finally.is_none() {
             let p = self.pos;
             let msg = "The Try statement is missing its Catch or Finally block.";
-            return Err(if self.rest().trim().is_empty() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingCatchOrFinally, p, p, msg)
             } else {
                 self.err(Id::MissingCatchOrFinally, p, p, msg)
@@ -1176,7 +1205,7 @@ impl<'a> Parser<'a> {
         if self.pos == name_start {
             let p = self.pos;
             let msg = format!("Missing name after {kw} keyword.");
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingNameAfterKeyword, p, p, msg)
             } else {
                 self.err(Id::MissingNameAfterKeyword, p, p, msg)
@@ -1195,7 +1224,7 @@ impl<'a> Parser<'a> {
         if self.peek() != Some('{') {
             let p = self.pos;
             let msg = "Missing function body in function declaration.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingFunctionBody, p, p, msg)
             } else {
                 self.err(Id::MissingFunctionBody, p, p, msg)
@@ -1241,7 +1270,7 @@ impl<'a> Parser<'a> {
             self.skip_nl();
             if self.at_statement_end() || matches!(self.peek(), Some('|' | '&')) {
                 let msg = format!("Missing expression after '{}' in pipeline chain.", &self.src[op..op + 2]);
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::EmptyPipeChainElement, op, op + 2, msg)
                 } else {
                     self.err(Id::EmptyPipeChainElement, op, op + 2, msg)
@@ -1297,8 +1326,8 @@ impl<'a> Parser<'a> {
             '$' | '(' | '[' | '{' | '!' | ',' => true,
             '@' => matches!(self.peek2(), Some('(' | '{')) || self.peek2().is_some_and(is_quote),
             c if is_quote(c) => true,
-            '0'..='9' => self.number_token_len(self.pos).is_some(),
-            '.' => self.peek2().is_some_and(|d| d.is_ascii_digit()) && self.number_token_len(self.pos).is_some(),
+            '0'..='9' => self.number_token_len(self.pos, false).is_some(),
+            '.' => self.peek2().is_some_and(|d| d.is_ascii_digit()) && self.number_token_len(self.pos, false).is_some(),
             '+' => {
                 let d = self.peek2();
                 d == Some('+') || d.is_some_and(|d| d.is_ascii_digit() || d == '$' || d == '(')
@@ -1307,7 +1336,7 @@ impl<'a> Parser<'a> {
                 let after = &self.rest()[c.len_utf8()..];
                 let d = after.chars().next();
                 match d {
-                    Some(d) if d.is_ascii_digit() || d == '.' => self.number_token_len(self.pos).is_some(),
+                    Some(d) if d.is_ascii_digit() || d == '.' => self.number_token_len(self.pos, false).is_some(),
                     Some(d) if is_dash(d) => after[d.len_utf8()..].starts_with('$'),
                     Some('$' | '(') => true,
                     Some(d) if d.is_ascii_alphabetic() => {
@@ -1324,7 +1353,9 @@ impl<'a> Parser<'a> {
     }
 
     /// Length of a number token at `pos` that ends at an argument boundary.
-    pub(super) fn number_token_len(&self, pos: usize) -> Option<usize> {
+    /// `strict` (argument mode): only an argument boundary may follow; otherwise
+    /// (statement start) any operator character may follow, as in `1..10` or `5+3`.
+    pub(super) fn number_token_len(&self, pos: usize, strict: bool) -> Option<usize> {
         let s = self.src.get(pos..)?;
         let (neg, off) = match s.chars().next() {
             Some(c) if is_dash(c) => (true, c.len_utf8()),
@@ -1334,8 +1365,12 @@ impl<'a> Parser<'a> {
         let after = s[off + len..].chars().next();
         match after {
             None => Some(off + len),
-            Some(c) if ends_argument(c) || c == '.' && s[off + len..].starts_with("..") => Some(off + len),
-            Some(c) if !c.is_alphanumeric() && c != '_' && c != '.' && c != '\\' && c != ':' && c != '$' => {
+            Some(c) if ends_argument(c) => Some(off + len),
+            Some(_) if strict => None,
+            Some(c) if c == '.' && s[off + len..].starts_with("..") => Some(off + len),
+            Some(c)
+                if !c.is_alphanumeric() && c != '_' && c != '.' && c != '\\' && c != ':' && c != '$' && c != '`' =>
+            {
                 Some(off + len)
             }
             _ => None,
@@ -1356,12 +1391,9 @@ impl<'a> Parser<'a> {
                 let error_position = self.span_from(op_start);
                 self.skip_nl();
                 if self.at_statement_end() || self.peek() == Some('|') {
-                    let msg = format!(
-                        "You must provide a value expression on the right-hand side of the '{}' operator.",
-                        op.text()
-                    );
+                    let msg = format!("You must provide a value expression following the '{}' operator.", op.text());
                     let p = self.pos;
-                    return Err(if self.at_eof() {
+                    return Err(if self.rest_is_blank() {
                         self.err_incomplete(Id::MissingStatementAfterAssignment, op_start, op_start + len, msg)
                     } else {
                         self.err(Id::MissingStatementAfterAssignment, p, p, msg)
@@ -1414,7 +1446,7 @@ impl<'a> Parser<'a> {
                     let s = Span::new(estart, self.pos);
                     let _ = expr;
                     return Err(self.err(
-                        Id::UnexpectedToken,
+                        Id::ExpressionsMustBeFirstInPipeline,
                         s.start,
                         s.end,
                         "Expressions are only allowed as the first element of a pipeline.",
@@ -1516,7 +1548,7 @@ impl<'a> Parser<'a> {
         self.skip_hspace();
         if self.at_statement_end() || matches!(self.peek(), Some('|' | '&')) {
             let msg = "Missing file specification after redirection operator.";
-            return Err(if self.at_eof() {
+            return Err(if self.rest_is_blank() {
                 self.err_incomplete(Id::MissingExpression, start, start + len, msg)
             } else {
                 self.err(Id::MissingExpression, start, start + len, msg)
@@ -1569,7 +1601,7 @@ impl<'a> Parser<'a> {
             if self.at_command_end() {
                 let p = self.pos;
                 let msg = "Missing expression after '&' or '.' in the command.";
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::MissingExpression, start, p, msg)
                 } else {
                     self.err(Id::MissingExpression, p, p, msg)
@@ -1588,7 +1620,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             let c = self.peek().unwrap_or(' ');
-            if self.redirection_len().is_some() && !(c.is_ascii_digit() && self.number_is_argument()) {
+            if self.redirection_len().is_some() {
                 redirections.push(self.redirection()?);
                 continue;
             }
@@ -1598,7 +1630,8 @@ impl<'a> Parser<'a> {
             if is_dash(c) {
                 let after = &self.rest()[c.len_utf8()..];
                 if after.starts_with("-%") {
-                    // G verbatim-command-argument (--%): the rest of the line, verbatim.
+                    // G verbatim-command-argument
+                    // `--%`: the rest of the line, verbatim.
                     let s = self.pos;
                     let r = self.rest();
                     let n = r.find(['\n', '\r']).unwrap_or(r.len());
@@ -1623,11 +1656,6 @@ impl<'a> Parser<'a> {
         Ok(CommandAst { span: self.span_from(start), command_elements: elements, invocation_operator, redirections })
     }
 
-    /// `2>&1` vs. the argument `2`: a digit followed by `>` is a redirection.
-    fn number_is_argument(&self) -> bool {
-        false
-    }
-
     // G command-parameter
     fn command_parameter(&mut self) -> PResult<CommandParameterAst> {
         let start = self.pos;
@@ -1647,7 +1675,7 @@ impl<'a> Parser<'a> {
             self.skip_hspace();
             if self.at_command_end() {
                 let msg = format!("Parameter '-{parameter_name}' requires an argument.");
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::ParameterRequiresArgument, start, parameter_span.end, msg)
                 } else {
                     self.err(Id::ParameterRequiresArgument, start, parameter_span.end, msg)
@@ -1677,7 +1705,7 @@ impl<'a> Parser<'a> {
             self.skip_nl();
             if self.at_command_end() {
                 let msg = "Missing argument in parameter list.";
-                return Err(if self.at_eof() {
+                return Err(if self.rest_is_blank() {
                     self.err_incomplete(Id::MissingArgument, comma, comma + 1, msg)
                 } else {
                     self.err(Id::MissingArgument, comma, comma + 1, msg)
@@ -1696,7 +1724,7 @@ impl<'a> Parser<'a> {
     // G command-argument
     pub(super) fn command_argument(&mut self) -> PResult<ExpressionAst> {
         self.enter()?;
-        let r = self.command_argument_inner();
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_GROW, || self.command_argument_inner());
         self.leave();
         r
     }
@@ -1742,7 +1770,7 @@ impl<'a> Parser<'a> {
             return self.generic_token();
         }
         if (c.is_ascii_digit() || is_dash(c) || c == '.' || c == '+')
-            && let Some(len) = self.number_token_len(start)
+            && let Some(len) = self.number_token_len(start, true)
         {
             {
                 let neg = is_dash(c);

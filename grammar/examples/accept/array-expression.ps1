@@ -1,0 +1,2 @@
+$all = @(Get-MigrationBatch)
+$empty = @()

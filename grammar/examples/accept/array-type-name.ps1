@@ -1,0 +1,2 @@
+[string[]]$names = 'a', 'b'
+[byte[]]$bytes = 1, 2

@@ -1,0 +1,1 @@
+param([Parameter(Mandatory, Position = 0, HelpMessage = 'the name')]$n)

@@ -1,0 +1,1 @@
+param([Alias('N')][ValidateRange(1, 10)][ValidateNotNullOrEmpty()]$n)

@@ -1,0 +1,1 @@
+${my var} = 1; ${env:ProgramFiles(x86)}

@@ -1,0 +1,1 @@
+try { 1 } catch [System.IO.IOException], [System.Net.WebException] { 2 }

@@ -1,0 +1,1 @@
+Select-Object Identity, Status,TotalCount

@@ -1,0 +1,1 @@
+Get-Mailbox; .\script.ps1; C:\tools\x.exe; %; ?

@@ -1,0 +1,1 @@
+Get-X -Name a -Flag:$false –Identity x —Force

@@ -1,0 +1,1 @@
+& $exe /q; . .\lib.ps1; & { 'block' }

@@ -1,0 +1,5 @@
+<#
+.SYNOPSIS
+  Block comment
+#>
+Write-Host <# inline #> 'x'

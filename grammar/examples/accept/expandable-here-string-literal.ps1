@@ -1,0 +1,4 @@
+$body = @"
+Dear $name,
+  total: $($items.Count)
+"@

@@ -1,0 +1,2 @@
+"Hello $name `t$($a + 1) ""quoted"" `$escaped"
+“curly $double”

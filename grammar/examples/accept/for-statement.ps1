@@ -1,0 +1,2 @@
+for ($i = 0; $i -lt 3; $i++) { $i }
+for (;;) { break }

@@ -1,0 +1,1 @@
+foreach ($user in Get-MigrationUser) { $user.Identity }

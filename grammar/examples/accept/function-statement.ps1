@@ -1,0 +1,5 @@
+function Get-Thing {
+    param($a)
+    $a
+}
+filter Double { $_ * 2 }

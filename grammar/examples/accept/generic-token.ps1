@@ -1,0 +1,2 @@
+Get-Date -Format FileDateTime
+Start-Process notepad.exe -ArgumentList a=b

@@ -1,0 +1,1 @@
+$list = [System.Collections.Generic.List[System.Collections.Generic.List[int]]]::new()

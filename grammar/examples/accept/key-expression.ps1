@@ -1,0 +1,1 @@
+@{ plain = 1; 'quoted' = 2; 3 = 'three'; $key = 4 }

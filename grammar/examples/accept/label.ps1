@@ -1,0 +1,1 @@
+:outer foreach ($a in 1..2) { :inner while ($true) { break outer } }

@@ -1,0 +1,1 @@
+if ($a -and -not $b -or $c -xor $d) { 'x' }

@@ -1,0 +1,1 @@
+$u.Name; $u.'Display Name'; $u.$prop; [Math]::PI; $x?.Length

@@ -1,0 +1,1 @@
+$obj.Count; $obj.'with space'; $obj.($name)

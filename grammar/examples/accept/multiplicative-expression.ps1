@@ -1,0 +1,1 @@
+$pct = $done * 100 / $total % 7

@@ -1,0 +1,4 @@
+param($x)
+begin { $n = 0 }
+process { $n++ }
+end { $n }

@@ -1,0 +1,1 @@
+$name = $env:EXO_USER ?? 'admin'

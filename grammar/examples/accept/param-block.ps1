@@ -1,0 +1,5 @@
+[CmdletBinding(SupportsShouldProcess = $true)]
+param(
+    [Parameter(Mandatory)] [string]$Name,
+    [int]$Count = 5
+)

@@ -1,0 +1,1 @@
+function f($a, [int]$b = 2, [switch]$c) { }

@@ -1,0 +1,1 @@
+param([Parameter(Mandatory, ValueFromPipeline = $true)][ValidateSet('a', 'b')][string[]]$Name = 'a')

@@ -1,0 +1,2 @@
+(Get-Mailbox -ResultSize Unlimited).Count
+($x = 5)

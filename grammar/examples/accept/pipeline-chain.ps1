@@ -1,0 +1,1 @@
+Test-Path $p && Remove-Item $p || Write-Warning 'missing'

@@ -1,0 +1,3 @@
+Get-MigrationUser |
+    Where-Object Status -eq 'Failed' |
+    Select-Object Identity, Status

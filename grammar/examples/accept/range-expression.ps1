@@ -1,0 +1,2 @@
+foreach ($i in 1..10) { $i }
+$letters = 'a'..'e'

@@ -1,0 +1,4 @@
+[CmdletBinding()]
+param([string]$Path)
+
+Import-Csv $Path

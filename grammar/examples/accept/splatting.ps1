@@ -1,0 +1,2 @@
+$p = @{ Name = 'x' }
+Get-X @p -Verbose

@@ -1,0 +1,3 @@
+Get-Date
+$x = 1
+if ($x) { }

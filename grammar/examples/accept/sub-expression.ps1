@@ -1,0 +1,2 @@
+"Total: $($items.Count) items"
+$($x = 1; $x + 1)

@@ -1,0 +1,1 @@
+switch ($n) { 1 { 'one' } 2 { 'two' } default { 'many' } }

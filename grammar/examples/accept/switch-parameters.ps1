@@ -1,0 +1,2 @@
+switch -Regex ($s) { '^\d+$' { 'number' } }
+switch -Exact ('x') { x { 1 } }

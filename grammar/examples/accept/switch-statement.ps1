@@ -1,0 +1,5 @@
+switch -Wildcard -CaseSensitive ($name) {
+    'a*' { 'A' }
+    { $_.Length -gt 3 } { 'long'; break }
+    default { 'other' }
+}

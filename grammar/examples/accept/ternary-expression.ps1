@@ -1,0 +1,1 @@
+$label = $count -gt 1 ? 'items' : 'item'

@@ -1,0 +1,2 @@
+trap [System.Exception] { 'trapped'; continue }
+trap { break }

@@ -1,0 +1,1 @@
+[System.Collections.Generic.Dictionary[string, int]]$map = @{}

@@ -1,0 +1,1 @@
+$_; $PSItem; $script:count; $global:x; $env:TEMP; $using:y; $?; $$; $^

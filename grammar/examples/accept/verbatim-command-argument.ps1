@@ -1,0 +1,1 @@
+icacls C:\x --% /grant Users:(OI)(CI)F

@@ -1,0 +1,3 @@
+$raw = @'
+No $expansion here
+'@

@@ -1,0 +1,2 @@
+'It''s a $literal'
+‘curly single’

@@ -1,0 +1,2 @@
+# expect: MissingExpressionAfterOperator 2:8 incomplete
+$a = 1 +

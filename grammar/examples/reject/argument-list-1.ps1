@@ -1,0 +1,2 @@
+# expect: MissingEndParenthesisInMethodCall 2:13 incomplete
+$s.Substring(1,

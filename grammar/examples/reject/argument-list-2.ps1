@@ -1,0 +1,2 @@
+# expect: MissingArgument 2:16
+$s.Substring(1,,2)

@@ -1,0 +1,2 @@
+# expect: MissingArgument 2:16 incomplete
+Select-Object a,

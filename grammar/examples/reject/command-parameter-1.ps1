@@ -1,0 +1,2 @@
+# expect: ParameterRequiresArgument 2:7 incomplete
+Get-X -Name:

@@ -1,0 +1,2 @@
+# expect: MissingExpressionAfterOperator 2:11
+if ($a -eq) { }

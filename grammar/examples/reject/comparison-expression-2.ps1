@@ -1,0 +1,2 @@
+# expect: UnexpectedToken 2:4
+$a -foo 1

@@ -1,0 +1,2 @@
+# expect: MissingWhileOrUntilInDoWhile 2:10
+do { 1 } foo

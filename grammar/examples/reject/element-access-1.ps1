@@ -1,0 +1,2 @@
+# expect: MissingArrayIndexExpression 2:4
+$a[]

@@ -1,0 +1,3 @@
+# expect: TerminatorExpectedAtEndOfString 2:6 incomplete
+$s = @"
+abc

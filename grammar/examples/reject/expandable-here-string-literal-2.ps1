@@ -1,0 +1,4 @@
+# expect: IncompleteHereStringHeader 2:9
+$s = @" x
+abc
+"@

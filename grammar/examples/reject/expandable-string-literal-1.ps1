@@ -1,0 +1,2 @@
+# expect: TerminatorExpectedAtEndOfString 2:1 incomplete
+"abc $x

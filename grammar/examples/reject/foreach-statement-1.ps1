@@ -1,0 +1,2 @@
+# expect: MissingInInForeach 2:13
+foreach ($a $b) { }

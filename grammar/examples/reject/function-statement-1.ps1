@@ -1,0 +1,2 @@
+# expect: MissingNameAfterKeyword 2:9 incomplete
+function

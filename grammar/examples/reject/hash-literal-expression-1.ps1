@@ -1,0 +1,2 @@
+# expect: MissingEndCurlyBrace 2:6 incomplete
+$h = @{ a = 1

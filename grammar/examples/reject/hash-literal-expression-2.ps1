@@ -1,0 +1,2 @@
+# expect: MissingEqualsInHashLiteral 2:11
+$h = @{ a 1 }

@@ -1,0 +1,3 @@
+# expect: MissingEndParenthesisInIfStatement 2:8
+if ($a {
+}

@@ -1,0 +1,2 @@
+# expect: MissingStatementBlockAfterElse 3:1 incomplete
+if ($a) { 1 } else

@@ -1,0 +1,2 @@
+# expect: MissingOpenParenthesisInIfStatement 2:4
+if $a { }

@@ -1,0 +1,2 @@
+# expect: MissingEndParenthesisInExpression 2:6 incomplete
+$x = (1 + 2

@@ -1,0 +1,2 @@
+# expect: EmptyPipeElement 2:13 incomplete
+Get-Mailbox |

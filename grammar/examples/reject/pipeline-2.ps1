@@ -1,0 +1,2 @@
+# expect: EmptyPipeElement 2:13
+Get-Mailbox | | Select-Object

@@ -1,0 +1,2 @@
+# expect: ExpectedValueExpression 2:4 incomplete
+$x = 

@@ -1,0 +1,2 @@
+# expect: ExpressionsMustBeFirstInPipeline 2:15
+Get-Mailbox | $x

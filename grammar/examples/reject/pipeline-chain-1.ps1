@@ -1,0 +1,2 @@
+# expect: EmptyPipeChainElement 2:7 incomplete
+Get-X &&

@@ -1,0 +1,3 @@
+# expect: MissingEndCurlyBrace 2:12 incomplete
+function f {
+  'x'

@@ -1,0 +1,2 @@
+# expect: UnexpectedToken 2:3
+1 2

@@ -1,0 +1,2 @@
+# expect: MissingEndParenthesisInSubexpression 2:2 incomplete
+"$(1 + 2

@@ -1,0 +1,2 @@
+# expect: MissingCurlyBraceInSwitchStatement 2:13
+switch ($x) 'a'

@@ -1,0 +1,2 @@
+# expect: MissingCatchOrFinally 2:10 incomplete
+try { 1 }

@@ -1,0 +1,2 @@
+# expect: MissingEndSquareBracket 2:1 incomplete
+[int

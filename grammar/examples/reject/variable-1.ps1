@@ -1,0 +1,2 @@
+# expect: InvalidVariableReferenceWithDrive 2:9
+"Server $name: down"

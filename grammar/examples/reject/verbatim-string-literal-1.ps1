@@ -1,0 +1,2 @@
+# expect: TerminatorExpectedAtEndOfString 2:12 incomplete
+Write-Host 'abc

@@ -1,0 +1,2 @@
+# expect: MissingStatementBlock 3:1 incomplete
+while ($x)
