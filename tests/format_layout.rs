@@ -422,3 +422,20 @@ fn pester_right_left_header_justification() {
     let t = table(vec![Column::right("a"), Column::new("b")], &[&["123", "abc"]]);
     assert_eq!(render_table(&t), "\n  a b\n  - -\n123 abc\n\n");
 }
+
+#[test]
+fn host_005_leading_blank_line_before_the_window_closes() {
+    // ../shared/conformance/uncertain.jsonl host-005: pwsh prints the
+    // table's blank line at once and the header when the 300 ms window ends,
+    // so Write-Host text written meanwhile lands between them.
+    let mut out = String::from("-- before A\n");
+    let mut t = TableStream::new(
+        vec![Column::right("one"), Column::right("two"), Column::right("three")],
+        TableOptions::default(),
+    )
+    .with_window(std::time::Duration::from_secs(60));
+    out.push_str(&t.push_row(row(&["1", "2", "3"])));
+    out.push_str("-- after A\n");
+    out.push_str(&t.finish());
+    assert_eq!(out, "-- before A\n\n-- after A\none two three\n--- --- -----\n  1   2     3\n\n");
+}

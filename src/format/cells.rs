@@ -1,22 +1,37 @@
 //! Display cells: how many screen columns a string takes, as pwsh's
-//! `DisplayCells` counts them (East Asian wide characters take two cells,
-//! every other character one), and the line helpers pwsh's writers share
+//! `DisplayCells` counts them, and the line helpers pwsh's writers share
 //! (`StringManipulationHelper`: split on newlines, truncate at a newline,
 //! word-wrap to a width).
-
-use unicode_width::UnicodeWidthChar;
+//!
+//! pwsh counts UTF-16 code units: two cells for the East Asian wide ranges
+//! of the Basic Multilingual Plane (Hangul Jamo, CJK and Yi, Hangul
+//! syllables, compatibility ideographs, vertical and compatibility forms,
+//! fullwidth forms), one for every other unit. So a character outside the
+//! BMP (an emoji, a CJK extension ideograph) is two units and two cells,
+//! and a combining mark or a control character takes one cell.
 
 /// The truncation mark pwsh 7 appends or prepends (U+2026, one cell).
 pub const ELLIPSIS: char = '\u{2026}';
 
-/// Screen cells of one character: 2 for wide (CJK, Hangul, fullwidth forms),
-/// otherwise 1. Control and combining characters count as one cell, like
-/// pwsh's own cell counter does.
+/// Screen cells of one character, as pwsh counts it.
 pub fn char_cells(c: char) -> usize {
-    match c.width() {
-        Some(2) => 2,
-        _ => 1,
+    let u = c as u32;
+    if u > 0xffff {
+        // a surrogate pair: two UTF-16 units of one cell each
+        return 2;
     }
+    let wide = u >= 0x1100
+        && (u <= 0x115f
+            || u == 0x2329
+            || u == 0x232a
+            || ((0x2e80..=0xa4cf).contains(&u) && u != 0x303f)
+            || (0xac00..=0xd7a3).contains(&u)
+            || (0xf900..=0xfaff).contains(&u)
+            || (0xfe10..=0xfe19).contains(&u)
+            || (0xfe30..=0xfe6f).contains(&u)
+            || (0xff00..=0xff60).contains(&u)
+            || (0xffe0..=0xffe6).contains(&u));
+    1 + usize::from(wide)
 }
 
 /// Screen cells of a string (every character counts, newlines included,
@@ -186,6 +201,16 @@ mod tests {
         assert_eq!(cells("哇"), 2);
         assert_eq!(cells("消息"), 4);
         assert_eq!(cells("a…"), 2);
+        assert_eq!(cells("한글"), 4);
+        assert_eq!(cells("ＡＢ"), 4);
+        // outside the BMP: a surrogate pair, two cells
+        assert_eq!(cells("\u{2B758}"), 2);
+        assert_eq!(cells("😀"), 2);
+        // pwsh's table: a BMP emoji, a combining mark, a tab take one cell
+        assert_eq!(cells("\u{2705}"), 1);
+        assert_eq!(cells("e\u{301}"), 2);
+        assert_eq!(cells("\t"), 1);
+        assert_eq!(cells("\u{303f}"), 1);
     }
 
     #[test]

@@ -44,6 +44,23 @@ pub enum Align {
     Right,
 }
 
+impl Align {
+    /// The `Alignment` key of a calculated property: `left`, `center` or
+    /// `right`, case-insensitive, any prefix (`l`, `cent`), tried in that
+    /// order as pwsh does. `None` for anything else (pwsh reports an illegal
+    /// value).
+    pub fn from_name(name: &str) -> Option<Align> {
+        let n = name.trim();
+        if n.is_empty() {
+            return None;
+        }
+        [("left", Align::Left), ("center", Align::Center), ("right", Align::Right)]
+            .into_iter()
+            .find(|(legal, _)| legal.len() >= n.len() && legal[..n.len()].eq_ignore_ascii_case(n))
+            .map(|(_, a)| a)
+    }
+}
+
 /// One table column: its label, alignment and declared width (`None` when
 /// neither a view nor a calculated property's `Width` gave one).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,7 +198,7 @@ impl TableLayout {
             return;
         }
         // labels can wrap when a column is narrower than its label
-        self.write_multiline(out, &self.headers, None, true);
+        self.write_multiline(out, &self.headers, None);
         let dashes: Vec<String> = self
             .headers
             .iter()
@@ -207,7 +224,7 @@ impl TableLayout {
             return;
         }
         if self.wrap {
-            self.write_multiline(out, row, align, false);
+            self.write_multiline(out, row, align);
         } else {
             self.write_single(out, row, align);
         }
@@ -243,8 +260,7 @@ impl TableLayout {
         out.push('\n');
     }
 
-    fn write_multiline(&self, out: &mut String, row: &[String], align: Option<&[Align]>, is_header: bool) {
-        let _ = is_header;
+    fn write_multiline(&self, out: &mut String, row: &[String], align: Option<&[Align]>) {
         let visible: Vec<usize> = (0..self.widths.len()).filter(|&k| self.widths[k] > 0).collect();
         if visible.is_empty() {
             return;
@@ -307,6 +323,10 @@ impl TableLayout {
     }
 }
 
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
 /// pwsh's `GenerateRowField`: fit one value into `width` cells.
 fn field(out: &mut String, value: &str, width: usize, align: Align, add_padding: bool) {
     let owned;
@@ -325,21 +345,21 @@ fn field(out: &mut String, value: &str, width: usize, align: Align, add_padding:
         let pad_count = width - len;
         match align {
             Align::Right => {
-                out.push_str(&pad(pad_count));
+                push_spaces(out, pad_count);
                 out.push_str(s);
             }
             Align::Center => {
                 let left = pad_count / 2;
-                out.push_str(&pad(left));
+                push_spaces(out, left);
                 out.push_str(s);
                 if add_padding {
-                    out.push_str(&pad(pad_count - left));
+                    push_spaces(out, pad_count - left);
                 }
             }
             _ => {
                 out.push_str(s);
                 if add_padding {
-                    out.push_str(&pad(pad_count));
+                    push_spaces(out, pad_count);
                 }
             }
         }
@@ -387,15 +407,19 @@ fn field(out: &mut String, value: &str, width: usize, align: Align, add_padding:
 /// width), then pwsh's `ColumnWidthManager`.
 fn compute_widths(columns: &[Column], options: &TableOptions, sample: &[Vec<String>]) -> Vec<isize> {
     let n = columns.len();
+    // pwsh disables the table writer below 5 screen columns
+    if options.width < 5 {
+        return vec![-1; n];
+    }
     let mut widths: Vec<isize> = vec![0; n];
     let hinted = options.autosize || columns.first().is_some_and(|c| c.width.is_none());
     if hinted {
         for (k, c) in columns.iter().enumerate() {
-            widths[k] = cells(&c.header) as isize;
+            widths[k] = clamp_width(cells(&c.header));
         }
         for row in sample {
             for (k, v) in row.iter().take(n).enumerate() {
-                let l = cells(v) as isize;
+                let l = clamp_width(cells(v));
                 if widths[k] < l {
                     widths[k] = l;
                 }
@@ -403,11 +427,26 @@ fn compute_widths(columns: &[Column], options: &TableOptions, sample: &[Vec<Stri
         }
     } else {
         for (k, c) in columns.iter().enumerate() {
-            widths[k] = c.width.unwrap_or(0) as isize;
+            widths[k] = clamp_width(c.width.unwrap_or(0));
         }
     }
-    fit_widths(&mut widths, options.width as isize);
+    let screen = clamp_width(options.width);
+    // a column wider than the screen ends up as wide as the screen with every
+    // column on its right hidden, whatever its width: cap it there first
+    for w in widths.iter_mut() {
+        *w = (*w).min(screen);
+    }
+    fit_widths(&mut widths, screen);
     widths
+}
+
+/// Widths beyond any screen (a `Width` of 2147483647, `Out-String -Width`
+/// 2147483647) are capped at 65,536 cells: sums cannot overflow and padding
+/// stays bounded (pwsh would try to pad to two billion cells); layouts on any
+/// real screen are unchanged.
+fn clamp_width(w: usize) -> isize {
+    const CAP: usize = 1 << 16;
+    w.min(CAP) as isize
 }
 
 /// pwsh's `ColumnWidthManager.CalculateColumnWidths` (minimum width 1,
@@ -489,7 +528,9 @@ fn current_width(widths: &[isize]) -> isize {
 ///   (and cut when wider).
 /// - `-AutoSize`: every row is held until [`TableStream::finish`].
 ///
-/// Each call returns the text to print now (possibly empty).
+/// The first row always gives the table's leading blank line at once (pwsh
+/// writes it before its window closes, so host output printed meanwhile
+/// comes after it). Each call returns the text to print now (possibly empty).
 #[derive(Debug)]
 pub struct TableStream {
     columns: Vec<Column>,
@@ -538,18 +579,28 @@ impl TableStream {
             return out;
         }
         let now = Instant::now();
-        let started = *self.started.get_or_insert(now);
+        let started = match self.started {
+            Some(t) => t,
+            None => {
+                // pwsh prints the table's leading blank line (its format
+                // start) at once; only the header and rows wait for the window
+                out.push('\n');
+                self.started = Some(now);
+                now
+            }
+        };
         self.pending.push((row, align));
         if let Some(window) = self.window
             && now.duration_since(started) >= window
         {
-            return self.flush();
+            out.push_str(&self.flush());
         }
         out
     }
 
     /// Ends the grouping window now: fixes the widths from the held rows and
-    /// returns the blank line, header and those rows. Nothing when no row came.
+    /// returns the header and those rows (the leading blank line came with
+    /// the first row). Nothing when no row came.
     pub fn flush(&mut self) -> String {
         let mut out = String::new();
         if self.layout.is_some() || self.pending.is_empty() {
@@ -557,7 +608,6 @@ impl TableStream {
         }
         let sample: Vec<Vec<String>> = self.pending.iter().map(|(r, _)| r.clone()).collect();
         let layout = TableLayout::new(&self.columns, &self.options, &sample);
-        out.push('\n');
         layout.write_header(&mut out);
         for (row, align) in self.pending.drain(..) {
             layout.write_row(&mut out, &row, align.as_deref());
@@ -587,6 +637,17 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn alignment_names_match_by_prefix() {
+        assert_eq!(Align::from_name("center"), Some(Align::Center));
+        assert_eq!(Align::from_name("L"), Some(Align::Left));
+        assert_eq!(Align::from_name("Ri"), Some(Align::Right));
+        assert_eq!(Align::from_name("c"), Some(Align::Center));
+        assert_eq!(Align::from_name("middle"), None);
+        assert_eq!(Align::from_name(""), None);
+        assert_eq!(Align::from_name("lefty"), None);
     }
 
     #[test]
@@ -644,11 +705,12 @@ mod tests {
     fn stream_holds_rows_for_the_window() {
         let mut t = TableStream::new(vec![Column::new("abc"), Column::new("bcd")], TableOptions::default())
             .with_window(Duration::from_secs(3600));
-        assert_eq!(t.push_row(s(&["1234", "123"])), "");
+        // the leading blank line comes at once, the header waits
+        assert_eq!(t.push_row(s(&["1234", "123"])), "\n");
         assert_eq!(t.push_row(s(&["1", "1234"])), "");
         assert!(!t.started());
         let head = t.flush();
-        assert_eq!(head, "\nabc  bcd\n---  ---\n1234 123\n1    1234\n");
+        assert_eq!(head, "abc  bcd\n---  ---\n1234 123\n1    1234\n");
         // later rows keep the widths and are cut
         assert_eq!(t.push_row(s(&["123456", "x"])), "123… x\n");
         assert_eq!(t.finish(), "\n");
@@ -666,9 +728,28 @@ mod tests {
     fn stream_autosize_waits_for_finish() {
         let mut t =
             TableStream::new(vec![Column::new("a")], TableOptions { autosize: true, ..TableOptions::default() });
-        assert_eq!(t.push_row(s(&["x"])), "");
+        assert_eq!(t.push_row(s(&["x"])), "\n");
         assert_eq!(t.push_row(s(&["long"])), "");
-        assert_eq!(t.finish(), "\na\n-\nx\nlong\n\n");
+        assert_eq!(t.finish(), "a\n-\nx\nlong\n\n");
+    }
+
+    #[test]
+    fn huge_widths_do_not_overflow() {
+        let mut t =
+            TableSpec::new(vec![Column::new("a").with_width(usize::MAX), Column::new("b").with_width(usize::MAX)])
+                .with_rows(vec![s(&["x", "y"])]);
+        let out = render_table(&t);
+        // the first column takes the screen, the second is dropped
+        assert_eq!(out.lines().nth(3).map(str::len), Some(120));
+        t.width = usize::MAX;
+        t.columns = vec![Column::new("a"), Column::new("b")];
+        assert_eq!(render_table(&t), "\na b\n- -\nx y\n\n");
+    }
+
+    #[test]
+    fn too_narrow_screen_disables_the_table() {
+        let t = TableSpec { width: 4, ..TableSpec::new(vec![Column::new("a")]).with_rows(vec![s(&["x"])]) };
+        assert_eq!(render_table(&t), "\n\n");
     }
 
     #[test]

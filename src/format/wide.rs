@@ -17,14 +17,11 @@ pub fn wide_columns_for(widest: usize, width: usize) -> usize {
     if widest == 0 || width < 1 || widest >= width {
         return 1;
     }
-    let mut n = 1;
-    loop {
-        let next = n + 1;
-        if widest * next + (next - 1) >= width {
-            return n;
-        }
-        n += 1;
-    }
+    // the largest k with widest*k + (k-1) < width, i.e. k*(widest+1) < width+1
+    let room = width.saturating_add(1);
+    let step = widest + 1;
+    let k = if room.is_multiple_of(step) { room / step - 1 } else { room / step };
+    k.max(1)
 }
 
 /// Renders values as Format-Wide does. `columns` is `-Column`, `autosize` is
@@ -33,6 +30,8 @@ pub fn render_wide(items: &[String], columns: Option<usize>, autosize: bool, wid
     if items.is_empty() {
         return String::new();
     }
+    // no screen is this wide; keeps the column count bounded
+    let width = width.min(1 << 16);
     let per_row = match columns {
         Some(n) if n > 0 => n,
         _ if autosize => wide_columns_for(items.iter().map(|s| cells(s)).max().unwrap_or(0), width),
@@ -62,6 +61,8 @@ mod tests {
         assert_eq!(wide_columns_for(59, 120), 2);
         assert_eq!(wide_columns_for(60, 120), 1);
         assert_eq!(wide_columns_for(200, 120), 1);
+        assert_eq!(wide_columns_for(1, usize::MAX), usize::MAX / 2);
+        assert_eq!(wide_columns_for(4, 20), 4);
     }
 
     #[test]

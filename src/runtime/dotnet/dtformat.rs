@@ -61,6 +61,64 @@ fn standard_pattern(c: char) -> Option<&'static str> {
     })
 }
 
+/// The invariant culture's pattern of a one-letter standard format.
+fn invariant_pattern(c: char) -> Option<&'static str> {
+    Some(match c {
+        'd' => "MM/dd/yyyy",
+        'D' => "dddd, dd MMMM yyyy",
+        'f' => "dddd, dd MMMM yyyy HH:mm",
+        'F' | 'U' => "dddd, dd MMMM yyyy HH:mm:ss",
+        'g' => "MM/dd/yyyy HH:mm",
+        'G' => "MM/dd/yyyy HH:mm:ss",
+        'm' | 'M' => "MMMM dd",
+        't' => "HH:mm",
+        'T' => "HH:mm:ss",
+        'y' | 'Y' => "yyyy MMMM",
+        other => return standard_pattern(other),
+    })
+}
+
+/// `DateTime.ToString(format, CultureInfo.InvariantCulture)`: what
+/// PowerShell uses for `"$date"` and `[string]$date` (`01/05/2021 13:33:09`).
+pub fn format_datetime_invariant(dt: DateTime, format: &str) -> Result<String, DotNetError> {
+    let mut out = String::with_capacity(24);
+    let mut chars = format.chars();
+    match (chars.next(), chars.next()) {
+        (None, _) => format_custom(&mut out, dt, "MM/dd/yyyy HH:mm:ss")?,
+        (Some(c), None) => {
+            let pattern = invariant_pattern(c).ok_or_else(invalid)?;
+            let dt = if c == 'U' { dt.to_universal_time() } else { dt };
+            format_custom(&mut out, dt, pattern)?;
+        }
+        _ => format_custom(&mut out, dt, format)?,
+    }
+    Ok(out)
+}
+
+impl DateTime {
+    /// `ToString(CultureInfo.InvariantCulture)`: `MM/dd/yyyy HH:mm:ss`,
+    /// PowerShell's string conversion of a date (`"$d"`).
+    pub fn to_string_invariant(self) -> String {
+        format_datetime_invariant(self, "").unwrap_or_default()
+    }
+    /// `ToLongDateString()` (en-US): `Wednesday, January 1, 2020`.
+    pub fn to_long_date_string(self) -> String {
+        format_datetime(self, "D").unwrap_or_default()
+    }
+    /// `ToLongTimeString()` (en-US): `1:33:09 PM`.
+    pub fn to_long_time_string(self) -> String {
+        format_datetime(self, "T").unwrap_or_default()
+    }
+    /// `ToShortDateString()` (en-US): `1/5/2021`.
+    pub fn to_short_date_string(self) -> String {
+        format_datetime(self, "d").unwrap_or_default()
+    }
+    /// `ToShortTimeString()` (en-US): `1:33 PM`.
+    pub fn to_short_time_string(self) -> String {
+        format_datetime(self, "t").unwrap_or_default()
+    }
+}
+
 /// `DateTime.ToString(format)` in en-US. An empty format is `G`
 /// (`1/5/2021 1:33:09 PM`).
 pub fn format_datetime(dt: DateTime, format: &str) -> Result<String, DotNetError> {
@@ -141,7 +199,7 @@ fn format_custom(out: &mut String, dt: DateTime, format: &str) -> Result<(), Dot
     while i < chars.len() {
         let c = chars[i];
         let n = match c {
-            'h' | 'H' | 'm' | 's' | 'f' | 'F' | 't' | 'd' | 'M' | 'y' | 'z' | 'g' | 'K' => repeat_count(&chars, i),
+            'h' | 'H' | 'm' | 's' | 'f' | 'F' | 't' | 'd' | 'M' | 'y' | 'z' | 'g' => repeat_count(&chars, i),
             _ => 1,
         };
         match c {
@@ -525,6 +583,20 @@ mod tests {
         let u = d.with_kind(DateTimeKind::Utc);
         assert_eq!(format_datetime(u, "zzz K").unwrap(), "+00:00 Z");
         assert_eq!(format_datetime(d, "%K").unwrap(), "");
+        assert_eq!(format_datetime(u, "KK").unwrap(), "ZZ");
+    }
+
+    #[test]
+    fn invariant_and_helpers() {
+        let d = dt(2021, 1, 5, 13, 33, 9, 0);
+        assert_eq!(d.to_string_invariant(), "01/05/2021 13:33:09");
+        assert_eq!(format_datetime_invariant(d, "D").unwrap(), "Tuesday, 05 January 2021");
+        assert_eq!(format_datetime_invariant(d, "yyyy").unwrap(), "2021");
+        assert_eq!(format_datetime_invariant(d, "o").unwrap(), "2021-01-05T13:33:09.0000000");
+        assert_eq!(d.to_long_date_string(), "Tuesday, January 5, 2021");
+        assert_eq!(d.to_long_time_string(), "1:33:09 PM");
+        assert_eq!(d.to_short_date_string(), "1/5/2021");
+        assert_eq!(d.to_short_time_string(), "1:33 PM");
     }
 
     // Conformance cases date-001, date-002, date-008, conv-002.
@@ -590,6 +662,21 @@ mod tests {
         assert_eq!(uformat(d3, "+%Y-%m-%d %%"), "2030-04-15 %");
         let e = DateTime::UNIX_EPOCH.add_seconds(1_600_000_000.0).unwrap();
         assert_eq!(uformat(e, "%s"), "1600000000");
+    }
+
+    // Formats used by the admin scripts in ../shared/corpus.
+    #[test]
+    fn corpus_formats() {
+        let d = dt(2021, 3, 4, 15, 6, 7, 0);
+        assert_eq!(format_datetime(d, "dd.MM.yyyy HH:mm:ss").unwrap(), "04.03.2021 15:06:07");
+        assert_eq!(format_datetime(d, "dd.MM.yyyy HH:mm").unwrap(), "04.03.2021 15:06");
+        assert_eq!(get_date_format(d, "MMddyyyy-hhmm").unwrap(), "03042021-0306");
+        assert_eq!(get_date_format(d, "yyyyMMdd-HHmm").unwrap(), "20210304-1506");
+        assert_eq!(get_date_format(d, "yyyyMMdd_HHmmss").unwrap(), "20210304_150607");
+        assert_eq!(get_date_format(d, "yyyy-MM-dd HH:mm:ss").unwrap(), "2021-03-04 15:06:07");
+        assert_eq!(get_date_format(d, "FileDateTime").unwrap(), "20210304T1506070000");
+        assert_eq!(uformat(d, "%d%m%Y"), "04032021");
+        assert_eq!(uformat(d, "%S_%m%d%y"), "07_030421");
     }
 
     // Conformance case date-005 (ISO weeks).

@@ -18,7 +18,7 @@ use std::fmt::Write;
 /// .NET's message for an unknown format specifier.
 pub const BAD_FORMAT_SPECIFIER: &str = "Format specifier was invalid.";
 
-/// en-US number formatting symbols (.NET 5+ with ICU).
+/// en-US number formatting data (.NET 5+ with ICU).
 mod en_us {
     pub const NEGATIVE_SIGN: &str = "-";
     pub const DECIMAL_SEP: &str = ".";
@@ -29,7 +29,39 @@ mod en_us {
     pub const NAN: &str = "NaN";
     pub const POSITIVE_INFINITY: &str = "∞";
     pub const NEGATIVE_INFINITY: &str = "-∞";
-    pub const DECIMAL_DIGITS: i32 = 2;
+    /// NumberDecimalDigits and PercentDecimalDigits: 3 with ICU's CLDR data
+    /// (`#,##0.###`), which .NET 5+ uses on Linux and Windows alike
+    /// (dotnet/runtime#45308, #119239); `(1).ToString("N")` is `1.000`.
+    pub const DECIMAL_DIGITS: i32 = 3;
+    /// CurrencyDecimalDigits (USD).
+    pub const CURRENCY_DIGITS: i32 = 2;
+}
+
+/// The cultures whose number formatting exosh knows: en-US (PowerShell's
+/// current culture here) and the invariant culture
+/// (`[cultureinfo]::InvariantCulture`, what casts and interpolation use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Culture {
+    #[default]
+    EnUs,
+    Invariant,
+}
+
+impl Culture {
+    fn decimal_digits(self) -> i32 {
+        match self {
+            Culture::EnUs => en_us::DECIMAL_DIGITS,
+            Culture::Invariant => 2,
+        }
+    }
+    fn infinity(self, positive: bool) -> &'static str {
+        match (self, positive) {
+            (Culture::EnUs, true) => en_us::POSITIVE_INFINITY,
+            (Culture::EnUs, false) => en_us::NEGATIVE_INFINITY,
+            (Culture::Invariant, true) => "Infinity",
+            (Culture::Invariant, false) => "-Infinity",
+        }
+    }
 }
 
 /// System.Decimal as a signed 96-bit mantissa and a power-of-ten scale
@@ -39,6 +71,10 @@ mod en_us {
 pub struct Decimal {
     pub mantissa: i128,
     pub scale: u8,
+}
+
+fn decimal_overflow() -> DotNetError {
+    DotNetError::overflow("Value was either too large or too small for a Decimal.")
 }
 
 /// Largest decimal mantissa magnitude (2^96 - 1).
@@ -55,6 +91,78 @@ impl Decimal {
     pub fn from_i64(v: i64) -> Decimal {
         Decimal { mantissa: i128::from(v), scale: 0 }
     }
+    /// `Decimal.Parse(s, InvariantCulture)` (NumberStyles.Number: white
+    /// space, sign, `,` groups, `.`); trailing zeros keep their scale
+    /// (`"1.50"` is 1.50). Exponents are not allowed, as in .NET.
+    pub fn parse(s: &str) -> Result<Decimal, DotNetError> {
+        let bad =
+            || DotNetError::new(ExceptionKind::Format, format!("The input string '{s}' was not in a correct format."));
+        let t = s.trim();
+        let (neg, body) = match t.as_bytes().first() {
+            Some(b'-') => (true, &t[1..]),
+            Some(b'+') => (false, &t[1..]),
+            _ => (false, t),
+        };
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        if int.starts_with(',') || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let int: String = int.chars().filter(|&c| c != ',').collect();
+        if !int.bytes().all(|b| b.is_ascii_digit()) || (int.is_empty() && frac.is_empty()) {
+            return Err(bad());
+        }
+        // Digits past scale 28, or past what 96 bits hold, are dropped.
+        let mut digits: String = format!("{int}{frac}");
+        let mut scale = frac.len();
+        let fits = |d: &str| {
+            let d = d.trim_start_matches('0');
+            d.len() <= 29 && (d.is_empty() || d.parse::<i128>().is_ok_and(|m| m <= DECIMAL_MAX_MANTISSA))
+        };
+        while scale > 0 && (scale > 28 || !fits(&digits)) {
+            digits.pop();
+            scale -= 1;
+        }
+        if !fits(&digits) {
+            return Err(decimal_overflow());
+        }
+        let mag: i128 = digits.trim_start_matches('0').parse().unwrap_or(0);
+        Decimal::new(if neg { -mag } else { mag }, scale as u8).ok_or_else(decimal_overflow)
+    }
+
+    /// `Convert.ToDecimal(double)`: 15 significant digits, trailing zeros
+    /// dropped (`[decimal]0.1` is 0.1, `[decimal](1/3)` is 0.333333333333333).
+    pub fn from_f64(v: f64) -> Result<Decimal, DotNetError> {
+        if !v.is_finite() || v.abs() >= 7.922_816_251_426_434e28 {
+            return Err(decimal_overflow());
+        }
+        if v == 0.0 {
+            return Ok(Decimal::default());
+        }
+        let buf = NumBuf::sig_f64(v, 15, NumKind::Double);
+        // value = 0.DIGITS × 10^scale; mantissa = DIGITS, decimal scale = len - scale.
+        let len = buf.digits.len() as i32;
+        let mut dec_scale = len - buf.scale;
+        let mut digits = String::from_utf8_lossy(&buf.digits).into_owned();
+        if dec_scale < 0 {
+            digits.extend(std::iter::repeat_n('0', (-dec_scale) as usize));
+            dec_scale = 0;
+        }
+        while dec_scale > 28 {
+            // Too small: round to 28 places.
+            let keep = digits.len() as i32 - (dec_scale - 28);
+            if keep <= 0 {
+                return Ok(Decimal::default());
+            }
+            let mut b = NumBuf { neg: false, digits: digits.clone().into_bytes(), scale: 0, kind: NumKind::Decimal };
+            b.round(keep);
+            digits = String::from_utf8_lossy(&b.digits).into_owned();
+            dec_scale = 28 - (keep - digits.len() as i32);
+        }
+        let mag: i128 = digits.parse().map_err(|_| decimal_overflow())?;
+        let mag = if buf.neg { -mag } else { mag };
+        Decimal::new(mag, dec_scale as u8).ok_or_else(decimal_overflow)
+    }
+
     /// Nearest double.
     pub fn to_f64(self) -> f64 {
         // Exact through the string route: parse is correctly rounded.
@@ -102,6 +210,11 @@ pub enum NumKind {
     Single,
     Decimal,
 }
+
+/// A double's exact decimal expansion has at most 767 significant and 1074
+/// fractional digits; asking for more only adds zeros, which the layout
+/// code pads anyway.
+const MAX_DIGITS: usize = 1100;
 
 /// The digit buffer: value = 0.D1D2D3... × 10^scale.
 #[derive(Debug, Clone)]
@@ -169,20 +282,20 @@ impl NumBuf {
     }
     /// `sig` correctly rounded significant digits (sig >= 1).
     fn sig_f64(v: f64, sig: usize, kind: NumKind) -> NumBuf {
-        let s = format!("{:.*e}", sig.saturating_sub(1), v.abs());
+        let s = format!("{:.*e}", sig.clamp(1, MAX_DIGITS) - 1, v.abs());
         Self::from_sci(v.is_sign_negative(), &s, kind)
     }
     fn sig_f32(v: f32, sig: usize) -> NumBuf {
-        let s = format!("{:.*e}", sig.saturating_sub(1), v.abs());
+        let s = format!("{:.*e}", sig.clamp(1, MAX_DIGITS) - 1, v.abs());
         Self::from_sci(v.is_sign_negative(), &s, NumKind::Single)
     }
     /// Correctly rounded to `frac` fractional digits.
     fn frac_f64(v: f64, frac: usize, kind: NumKind) -> NumBuf {
-        let s = format!("{:.*}", frac, v.abs());
+        let s = format!("{:.*}", frac.min(MAX_DIGITS), v.abs());
         Self::from_fixed(v.is_sign_negative(), &s, kind)
     }
     fn frac_f32(v: f32, frac: usize) -> NumBuf {
-        let s = format!("{:.*}", frac, v.abs());
+        let s = format!("{:.*}", frac.min(MAX_DIGITS), v.abs());
         Self::from_fixed(v.is_sign_negative(), &s, NumKind::Single)
     }
 
@@ -293,8 +406,27 @@ pub fn format_number(value: Numeric, format: &str) -> Result<String, DotNetError
     Ok(out)
 }
 
+/// `value.ToString(format, culture)`: as [`format_number`] with the given
+/// culture (the invariant one has 2 default decimals, `¤` currency with
+/// `(¤n)` negatives, `n %` percents and `Infinity`).
+pub fn format_number_culture(value: Numeric, format: &str, culture: Culture) -> Result<String, DotNetError> {
+    let mut out = String::new();
+    format_number_culture_into(&mut out, value, format, culture)?;
+    Ok(out)
+}
+
 /// As [`format_number`], appending to `out`.
 pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Result<(), DotNetError> {
+    format_number_culture_into(out, value, format, Culture::EnUs)
+}
+
+/// As [`format_number_culture`], appending to `out`.
+pub fn format_number_culture_into(
+    out: &mut String,
+    value: Numeric,
+    format: &str,
+    culture: Culture,
+) -> Result<(), DotNetError> {
     // Non-finite floats print their symbol whatever the format.
     let nonfinite = match value {
         Numeric::Double(v) if !v.is_finite() => Some(v),
@@ -302,13 +434,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
         _ => None,
     };
     if let Some(v) = nonfinite {
-        out.push_str(if v.is_nan() {
-            en_us::NAN
-        } else if v > 0.0 {
-            en_us::POSITIVE_INFINITY
-        } else {
-            en_us::NEGATIVE_INFINITY
-        });
+        out.push_str(if v.is_nan() { en_us::NAN } else { culture.infinity(v > 0.0) });
         return Ok(());
     }
     // Fast path: integer default format.
@@ -326,7 +452,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
         }
     }
     match parse_standard(format) {
-        Some((fmt, precision)) => format_standard(out, value, fmt, precision),
+        Some((fmt, precision)) => format_standard(out, value, fmt, precision, culture),
         None => {
             let kind = value.kind();
             let mut buf = match value {
@@ -336,7 +462,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
             };
             if format.is_empty() {
                 // Empty custom format on a float means "G".
-                return format_standard(out, value, b'G', None);
+                return format_standard(out, value, b'G', None, culture);
             }
             format_custom(out, &mut buf, format);
             Ok(())
@@ -344,7 +470,13 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
     }
 }
 
-fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<i32>) -> Result<(), DotNetError> {
+fn format_standard(
+    out: &mut String,
+    value: Numeric,
+    fmt: u8,
+    precision: Option<i32>,
+    culture: Culture,
+) -> Result<(), DotNetError> {
     let kind = value.kind();
     let upper = fmt.to_ascii_uppercase();
     // Integer-only formats.
@@ -405,7 +537,8 @@ fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<
     let mut buf = match float_value {
         Some((vf, single)) => match upper {
             b'C' | b'F' | b'N' | b'P' => {
-                let mut frac = p.unwrap_or(en_us::DECIMAL_DIGITS) as usize;
+                let mut frac =
+                    p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { culture.decimal_digits() }) as usize;
                 if upper == b'P' {
                     frac += 2;
                 }
@@ -434,21 +567,29 @@ fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<
     let float = matches!(kind, NumKind::Double | NumKind::Single);
     match upper {
         b'C' | b'F' | b'N' | b'P' => {
-            let n = p.unwrap_or(en_us::DECIMAL_DIGITS);
+            let n = p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { culture.decimal_digits() });
             if upper == b'P' {
                 buf.scale += 2;
             }
             let pos = buf.scale + n;
             buf.round(pos);
-            if buf.neg {
+            let invariant = culture == Culture::Invariant;
+            // Invariant currency negatives are "(¤n)"; everything else "-...".
+            let parens = invariant && upper == b'C' && buf.neg;
+            if parens {
+                out.push('(');
+            } else if buf.neg {
                 out.push_str(en_us::NEGATIVE_SIGN);
             }
             if upper == b'C' {
-                out.push_str(en_us::CURRENCY_SYMBOL);
+                out.push_str(if invariant { "¤" } else { en_us::CURRENCY_SYMBOL });
             }
             format_fixed(out, &buf, n, upper != b'F');
             if upper == b'P' {
-                out.push_str(en_us::PERCENT_SYMBOL);
+                out.push_str(if invariant { " %" } else { en_us::PERCENT_SYMBOL });
+            }
+            if parens {
+                out.push(')');
             }
         }
         b'E' => {
@@ -901,6 +1042,10 @@ pub fn double_to_string(v: f64) -> String {
     if v.is_infinite() {
         return if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
     }
+    // Fast path: whole numbers below 1E+15 print as integers.
+    if v.fract() == 0.0 && v.abs() < 1e15 && !(v == 0.0 && v.is_sign_negative()) {
+        return (v as i64).to_string();
+    }
     let mut buf = NumBuf::sig_f64(v, 15, NumKind::Double);
     buf.round(15);
     let mut out = String::with_capacity(24);
@@ -962,16 +1107,21 @@ mod tests {
         assert_eq!(i(-1234, "D6"), "-001234");
         assert_eq!(d(1052.0329112756, "E"), "1.052033E+003");
         assert_eq!(d(-1052.0329112756, "e2"), "-1.05e+003");
-        assert_eq!(d(1234.567, "F"), "1234.57");
+        // Default F/N/P precision is ICU's 3 (the doc's 2 is Windows NLS).
+        assert_eq!(d(1234.567, "F"), "1234.567");
+        assert_eq!(d(1234.5678, "F"), "1234.568");
         assert_eq!(i(1234, "F1"), "1234.0");
         assert_eq!(d(-1234.56, "F4"), "-1234.5600");
         assert_eq!(d(-123.456, "G"), "-123.456");
         assert_eq!(d(123.4546, "G4"), "123.5");
         assert_eq!(d(-1.234567890e-25, "G"), "-1.23456789E-25");
-        assert_eq!(d(1234.567, "N"), "1,234.57");
+        assert_eq!(d(1234.567, "N"), "1,234.567");
+        assert_eq!(i(21, "n"), "21.000");
         assert_eq!(i(1234, "N1"), "1,234.0");
         assert_eq!(d(-1234.56, "N3"), "-1,234.560");
-        assert_eq!(i(1, "P"), "100.00%");
+        assert_eq!(i(1, "P"), "100.000%");
+        assert_eq!(d(0.95, "p"), "95.000%");
+        assert_eq!(d(1234.5, "C"), "$1,234.50");
         assert_eq!(d(-0.39678, "P1"), "-39.7%");
         assert_eq!(d(123456789.12345678, "R"), "123456789.12345678");
         assert_eq!(d("-1234567890.12345678".parse().unwrap(), "R"), "-1234567890.1234567");
@@ -1053,6 +1203,22 @@ mod tests {
         assert_eq!(m(125, 3, "F2"), "0.13");
     }
 
+    // pwsh 7.1 outputs reported in PowerShell/PowerShell#16150: F rounds the
+    // exact binary value (0.35 is 0.34999..., 0.25 is a tie that goes even).
+    #[test]
+    fn fixed_rounding_matches_pwsh() {
+        let f1 = ["0.1", "0.1", "0.2", "0.3", "0.5", "0.6", "0.7", "0.8", "0.8", "0.9"];
+        for (k, want) in f1.iter().enumerate() {
+            let v = [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95][k];
+            assert_eq!(d(v, "f1"), *want, "{v}");
+        }
+        let f2 = ["0.01", "0.01", "0.03", "0.04", "0.04", "0.06", "0.07", "0.07", "0.09", "0.10"];
+        for (k, want) in f2.iter().enumerate() {
+            let v = [0.005, 0.015, 0.025, 0.035, 0.045, 0.055, 0.065, 0.075, 0.085, 0.095][k];
+            assert_eq!(d(v, "f2"), *want, "{v}");
+        }
+    }
+
     #[test]
     fn general_and_defaults() {
         assert_eq!(d(0.1 + 0.2, ""), "0.30000000000000004");
@@ -1074,6 +1240,19 @@ mod tests {
     }
 
     #[test]
+    fn invariant_culture() {
+        let inv = |v: f64, f: &str| format_number_culture(Numeric::Double(v), f, Culture::Invariant).unwrap();
+        assert_eq!(inv(1234.5678, "N"), "1,234.57");
+        assert_eq!(inv(1234.5678, "F"), "1234.57");
+        assert_eq!(inv(0.5, "P"), "50.00 %");
+        assert_eq!(inv(-0.5, "P0"), "-50 %");
+        assert_eq!(inv(1234.5, "C"), "¤1,234.50");
+        assert_eq!(inv(-1234.5, "C"), "(¤1,234.50)");
+        assert_eq!(inv(f64::INFINITY, ""), "Infinity");
+        assert_eq!(inv(1.5, "0.00"), "1.50");
+    }
+
+    #[test]
     fn invalid_specifiers() {
         assert_eq!(format_number(Numeric::Double(1.5), "D").unwrap_err().message, BAD_FORMAT_SPECIFIER);
         assert!(format_number(Numeric::Double(1.5), "X2").is_err());
@@ -1086,6 +1265,10 @@ mod tests {
     #[test]
     fn powershell_double_to_string() {
         assert_eq!(double_to_string(1.0 / 3.0), "0.333333333333333");
+        // pwsh outputs quoted in PowerShell/PowerShell#15789 and #3293.
+        assert_eq!(double_to_string(11111.11 - 11110.01), "1.10000000000036");
+        assert_eq!(double_to_string(11111.11 - 11110.0), "1.11000000000058");
+        assert_eq!(double_to_string(42.42 - 42.0), "0.420000000000002");
         assert_eq!(double_to_string(1.0 / 1.9), "0.526315789473684");
         assert_eq!(double_to_string(0.5), "0.5");
         assert_eq!(double_to_string(0.1 + 0.2), "0.3");
@@ -1093,6 +1276,10 @@ mod tests {
         assert_eq!(double_to_string(999999999999999.0), "999999999999999");
         assert_eq!(double_to_string(1e-5), "1E-05");
         assert_eq!(double_to_string(-500.0), "-500");
+        assert_eq!(double_to_string(-0.0), "-0");
+        assert_eq!(double_to_string(0.0), "0");
+        assert_eq!(double_to_string(999_999_999_999_999.0), "999999999999999");
+        assert_eq!(double_to_string(-1e15), "-1E+15");
         assert_eq!(double_to_string(std::f64::consts::E), "2.71828182845905");
         assert_eq!(double_to_string(f64::NAN), "NaN");
         assert_eq!(double_to_string(f64::NEG_INFINITY), "-Infinity");
@@ -1101,6 +1288,29 @@ mod tests {
         assert_eq!(single_to_string(3.4028235e38), "3.402823E+38");
         assert_eq!(single_to_string(0.1), "0.1");
         assert_eq!(double_to_string_roundtrip(1.0 / 3.0), "0.3333333333333333");
+    }
+
+    #[test]
+    fn decimal_parse_and_from_double() {
+        let p = |s: &str| Decimal::parse(s).unwrap().to_string();
+        assert_eq!(p("1.50"), "1.50");
+        assert_eq!(p(" -1,234.5 "), "-1234.5");
+        assert_eq!(p(".5"), "0.5");
+        assert_eq!(p("0.0000000000000000000000000000001"), "0.0000000000000000000000000000");
+        assert!(Decimal::parse("1e5").is_err());
+        assert!(Decimal::parse("abc").is_err());
+        assert!(Decimal::parse("").is_err());
+        assert!(Decimal::parse("99999999999999999999999999999999").is_err());
+        let f = |v: f64| Decimal::from_f64(v).unwrap().to_string();
+        assert_eq!(f(0.1), "0.1");
+        assert_eq!(f(1.0), "1");
+        assert_eq!(f(100.0), "100");
+        assert_eq!(f(1.0 / 3.0), "0.333333333333333");
+        assert_eq!(f(-2.5e-5), "-0.000025");
+        assert_eq!(f(1e20), "100000000000000000000");
+        assert_eq!(f(1e-30), "0");
+        assert!(Decimal::from_f64(1e30).is_err());
+        assert!(Decimal::from_f64(f64::NAN).is_err());
     }
 
     #[test]

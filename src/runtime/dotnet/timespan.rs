@@ -243,6 +243,84 @@ impl TimeSpan {
     }
 }
 
+impl TimeSpan {
+    /// `TimeSpan.Parse(s, InvariantCulture)` (what `[timespan]"..."` does):
+    /// `[-]d`, `[-][d.]hh:mm[:ss[.fffffff]]` or `[-]d:hh:mm:ss[.fffffff]`,
+    /// white space around.
+    pub fn parse(s: &str) -> Result<TimeSpan, DotNetError> {
+        let bad = || {
+            DotNetError::new(
+                super::ExceptionKind::Format,
+                format!("String '{s}' was not recognized as a valid TimeSpan."),
+            )
+        };
+        let range = || {
+            DotNetError::overflow(&format!(
+                "The TimeSpan string '{s}' could not be parsed because at least one of the numeric components is out of range or contains too many digits."
+            ))
+        };
+        let t = s.trim();
+        let (neg, body) = match t.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, t),
+        };
+        let num = |x: &str| -> Result<i64, DotNetError> {
+            if x.is_empty() || x.len() > 10 || !x.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            x.parse::<i64>().map_err(|_| range())
+        };
+        let (mut days, mut h, mut m, mut sec, mut frac) = (0i64, 0i64, 0i64, 0i64, 0i64);
+        if !body.contains(':') {
+            days = num(body)?;
+        } else {
+            let parts: Vec<&str> = body.split(':').collect();
+            let (first, rest) = match parts.len() {
+                2 | 3 => {
+                    // Optional "d." before the hours.
+                    match parts[0].split_once('.') {
+                        Some((d, hh)) => {
+                            days = num(d)?;
+                            (hh, &parts[1..])
+                        }
+                        None => (parts[0], &parts[1..]),
+                    }
+                }
+                4 => {
+                    days = num(parts[0])?;
+                    (parts[1], &parts[2..])
+                }
+                _ => return Err(bad()),
+            };
+            h = num(first)?;
+            m = num(rest[0])?;
+            if let Some(last) = rest.get(1) {
+                let (ss, ff) = match last.split_once('.') {
+                    Some((a, b)) => (a, Some(b)),
+                    None => (*last, None),
+                };
+                sec = num(ss)?;
+                if let Some(ff) = ff {
+                    if ff.len() > 7 {
+                        return Err(range());
+                    }
+                    frac = num(ff)? * 10i64.pow(7 - ff.len() as u32);
+                }
+            }
+        }
+        if h > 23 || m > 59 || sec > 59 || days > 10_675_199 {
+            return Err(range());
+        }
+        let ticks = i128::from(days) * i128::from(TICKS_PER_DAY)
+            + i128::from(h) * i128::from(TICKS_PER_HOUR)
+            + i128::from(m) * i128::from(TICKS_PER_MINUTE)
+            + i128::from(sec) * i128::from(TICKS_PER_SECOND)
+            + i128::from(frac);
+        let ticks = if neg { -ticks } else { ticks };
+        i64::try_from(ticks).map(TimeSpan::from_ticks).map_err(|_| range())
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -294,6 +372,26 @@ mod tests {
         assert!(TimeSpan::MIN_VALUE.negate().is_err());
         assert_eq!(b.multiply(2.0).unwrap(), a);
         assert_eq!((-a).duration().unwrap(), a);
+    }
+
+    // TimeSpan.Parse docs examples.
+    #[test]
+    fn parse() {
+        let p = |s: &str| TimeSpan::parse(s).map(|t| t.to_string());
+        assert_eq!(p("6").unwrap(), "6.00:00:00");
+        assert_eq!(p("6:12").unwrap(), "06:12:00");
+        assert_eq!(p("6:12:14").unwrap(), "06:12:14");
+        assert_eq!(p("6:12:14:45").unwrap(), "6.12:14:45");
+        assert_eq!(p("6.12:14:45").unwrap(), "6.12:14:45");
+        assert_eq!(p("6:12:14:45.3448").unwrap(), "6.12:14:45.3448000");
+        assert_eq!(p(" -1.02:03:04.5 ").unwrap(), "-1.02:03:04.5000000");
+        assert_eq!(
+            p("6:34:14:45").unwrap_err().message,
+            "The TimeSpan string '6:34:14:45' could not be parsed because at least one of the numeric components is out of range or contains too many digits."
+        );
+        assert_eq!(p("abc").unwrap_err().message, "String 'abc' was not recognized as a valid TimeSpan.");
+        assert!(p("1:2:3:4:5").is_err());
+        assert!(p("").is_err());
     }
 
     #[test]

@@ -1,0 +1,326 @@
+//! What the engine reports, and to whom: the `ProgressSink` the caller implements.
+//!
+//! Every call is a commit point: the engine calls the sink only after the data it reports
+//! is durable on disk (message files fsync'ed and renamed into `cur/`, directory fsync'ed),
+//! so a caller that persists each call in one SQLite transaction never records a message
+//! that a crash could lose. A sink error fails the user (the engine stops copying for that
+//! user), so a failed transaction never leaves copied-but-unrecorded work behind silently.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use super::error::MigrationError;
+
+/// Per-user state, in Exchange's MigrationUser status vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UserState {
+    /// Waiting for a slot under the endpoint's MaxConcurrentMigrations.
+    Queued,
+    /// Copying.
+    Syncing,
+    /// Finished a pass (possibly with skipped items).
+    Synced,
+    /// Stopped by `Engine::stop_batch`.
+    Stopped,
+    /// Failed; the error carries Exchange's message.
+    Failed,
+}
+
+impl UserState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserState::Queued => "Queued",
+            UserState::Syncing => "Syncing",
+            UserState::Synced => "Synced",
+            UserState::Stopped => "Stopped",
+            UserState::Failed => "Failed",
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, UserState::Synced | UserState::Stopped | UserState::Failed)
+    }
+}
+
+/// Why an item was skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SkipReason {
+    /// Larger than `Limits::max_message_size`.
+    TooLarge,
+    /// Beyond `Limits::max_items` in this mailbox.
+    TooManyItems,
+    /// The server did not return the message (expunged meanwhile, or NO for it).
+    Unavailable,
+}
+
+impl SkipReason {
+    /// Exchange's skipped-item `Kind`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            SkipReason::TooLarge => "LargeItem",
+            SkipReason::TooManyItems => "TooManyItems",
+            SkipReason::Unavailable => "MissingItem",
+        }
+    }
+
+    /// Text for the skipped item's `Failure`.
+    pub fn failure(self, size: u64, limit: u64) -> String {
+        match self {
+            SkipReason::TooLarge => {
+                format!("The message is {size} bytes, larger than the maximum message size of {limit} bytes.")
+            }
+            SkipReason::TooManyItems => {
+                format!("The mailbox has more than {limit} items; this item wasn't migrated.")
+            }
+            SkipReason::Unavailable => "The IMAP server didn't return this message.".to_string(),
+        }
+    }
+}
+
+/// One skipped item (MigrationUserSkippedItem).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedItem {
+    pub reason: SkipReason,
+    /// Exchange folder name (`Inbox`, `Sent Items`, `Projects/Q3`).
+    pub folder: String,
+    pub uid: u32,
+    pub subject: String,
+    pub sender: String,
+    pub size: u64,
+    /// INTERNALDATE (seconds since the epoch), when known.
+    pub date_received: Option<i64>,
+    pub failure: String,
+}
+
+/// One message made durable in the destination.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopiedItem {
+    pub uid: u32,
+    /// File name inside the folder's `cur/` (flags suffix included).
+    pub file_name: String,
+    pub size: u64,
+}
+
+/// A source folder as the engine sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FolderInfo {
+    /// Raw name on the server (modified UTF-7, server delimiter).
+    pub source_name: String,
+    /// Exchange name, `/` separated (`Inbox`, `Sent Items`, `Archive/2023`).
+    pub target_name: String,
+    /// Maildir++ directory relative to the destination root (`""` for Inbox).
+    pub maildir: String,
+    pub excluded: bool,
+}
+
+/// Folder-level sync state after a commit (what an incremental pass needs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FolderCommit {
+    pub folder: FolderInfo,
+    pub uid_validity: u32,
+    /// Highest UID copied or skipped so far; the next pass fetches UIDs above it.
+    pub highest_uid: u32,
+    pub highest_modseq: Option<u64>,
+    /// Source UID -> destination file (the UID map rows to insert).
+    pub copied: Vec<CopiedItem>,
+    pub skipped: Vec<SkippedItem>,
+    /// Bytes of the copied messages.
+    pub bytes: u64,
+}
+
+/// Totals counted in the source before copying starts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceScan {
+    pub folders: Vec<FolderInfo>,
+    /// TotalItemsInSourceMailboxCount (items in folders that are not excluded).
+    pub total_items: u64,
+    /// EstimatedTotalTransferSize in bytes.
+    pub total_bytes: u64,
+}
+
+/// One call to the sink = one transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Status change. `error` is set with `Failed` (and for non-fatal folder errors
+    /// reported with the final state).
+    Status { job_id: String, state: UserState, error: Option<MigrationError> },
+    /// Source counted (sent once per pass, after LIST and before copying).
+    Scanned { job_id: String, scan: SourceScan },
+    /// Messages of one folder made durable, with the folder's new sync state.
+    Committed { job_id: String, commit: FolderCommit },
+}
+
+impl Event {
+    pub fn job_id(&self) -> &str {
+        match self {
+            Event::Status { job_id, .. } | Event::Scanned { job_id, .. } | Event::Committed { job_id, .. } => job_id,
+        }
+    }
+}
+
+/// Implemented by the caller (the tenant store). Called from engine threads.
+pub trait ProgressSink: Send + Sync {
+    /// Persist one event. An `Err` fails the user with the given text.
+    fn record(&self, event: &Event) -> Result<(), String>;
+}
+
+/// Accumulated per-user figures (what Get-MigrationUserStatistics shows).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserProgress {
+    pub job_id: String,
+    pub state: UserState,
+    pub error: Option<MigrationError>,
+    pub total_items: u64,
+    pub total_bytes: u64,
+    pub synced_items: u64,
+    pub skipped_items: u64,
+    pub bytes_transferred: u64,
+    pub skipped: Vec<SkippedItem>,
+    /// Per source folder: (uid_validity, highest_uid).
+    pub folders: HashMap<String, (u32, u32)>,
+    /// Source folder -> destination Maildir++ dir.
+    pub folder_dirs: HashMap<String, String>,
+}
+
+impl UserProgress {
+    pub fn new(job_id: &str) -> Self {
+        UserProgress {
+            job_id: job_id.to_string(),
+            state: UserState::Queued,
+            error: None,
+            total_items: 0,
+            total_bytes: 0,
+            synced_items: 0,
+            skipped_items: 0,
+            bytes_transferred: 0,
+            skipped: Vec::new(),
+            folders: HashMap::new(),
+            folder_dirs: HashMap::new(),
+        }
+    }
+
+    /// PercentageComplete: synced + skipped over the source count (100 when Synced).
+    pub fn percentage_complete(&self) -> u8 {
+        if self.state == UserState::Synced {
+            return 100;
+        }
+        if self.total_items == 0 {
+            return 0;
+        }
+        let done = (self.synced_items + self.skipped_items).min(self.total_items);
+        u8::try_from(done * 100 / self.total_items).unwrap_or(100).min(99)
+    }
+
+    /// Fold one event into the figures.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Status { state, error, .. } => {
+                self.state = *state;
+                if error.is_some() {
+                    self.error = error.clone();
+                } else if *state == UserState::Syncing {
+                    self.error = None;
+                }
+            }
+            Event::Scanned { scan, .. } => {
+                self.total_items = scan.total_items;
+                self.total_bytes = scan.total_bytes;
+                for f in &scan.folders {
+                    self.folder_dirs.insert(f.source_name.clone(), f.maildir.clone());
+                }
+            }
+            Event::Committed { commit, .. } => {
+                self.synced_items += commit.copied.len() as u64;
+                self.skipped_items += commit.skipped.len() as u64;
+                self.bytes_transferred += commit.bytes;
+                self.skipped.extend(commit.skipped.iter().cloned());
+                self.folders.insert(commit.folder.source_name.clone(), (commit.uid_validity, commit.highest_uid));
+            }
+        }
+    }
+}
+
+/// A sink that keeps everything in memory (tests, and callers that only poll the engine).
+#[derive(Default)]
+pub struct MemorySink {
+    events: Mutex<Vec<Event>>,
+    users: Mutex<HashMap<String, UserProgress>>,
+    /// Fail every `record` for this job id (to test sink failures).
+    pub fail_job: Option<String>,
+    /// Directory of destination mailboxes, for tests that look up files.
+    pub root: Option<PathBuf>,
+}
+
+impl MemorySink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// All events so far, in order.
+    pub fn events(&self) -> Vec<Event> {
+        self.events.lock().map(|e| e.clone()).unwrap_or_default()
+    }
+
+    /// Figures for one user.
+    pub fn user(&self, job_id: &str) -> Option<UserProgress> {
+        self.users.lock().ok().and_then(|u| u.get(job_id).cloned())
+    }
+}
+
+impl ProgressSink for MemorySink {
+    fn record(&self, event: &Event) -> Result<(), String> {
+        if self.fail_job.as_deref() == Some(event.job_id()) {
+            return Err("sink refused".to_string());
+        }
+        if let Ok(mut users) = self.users.lock() {
+            users.entry(event.job_id().to_string()).or_insert_with(|| UserProgress::new(event.job_id())).apply(event);
+        }
+        if let Ok(mut events) = self.events.lock() {
+            events.push(event.clone());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentage_counts_synced_and_skipped() {
+        let mut p = UserProgress::new("u");
+        p.total_items = 200;
+        p.synced_items = 99;
+        p.skipped_items = 1;
+        p.state = UserState::Syncing;
+        assert_eq!(p.percentage_complete(), 50);
+        p.synced_items = 199;
+        assert_eq!(p.percentage_complete(), 99);
+        p.state = UserState::Synced;
+        assert_eq!(p.percentage_complete(), 100);
+    }
+
+    #[test]
+    fn memory_sink_folds_commits() {
+        let sink = MemorySink::new();
+        let folder = FolderInfo {
+            source_name: "INBOX".into(),
+            target_name: "Inbox".into(),
+            maildir: String::new(),
+            excluded: false,
+        };
+        let commit = FolderCommit {
+            folder,
+            uid_validity: 7,
+            highest_uid: 12,
+            highest_modseq: None,
+            copied: vec![CopiedItem { uid: 12, file_name: "x".into(), size: 10 }],
+            skipped: vec![],
+            bytes: 10,
+        };
+        sink.record(&Event::Committed { job_id: "a".into(), commit }).ok();
+        let u = sink.user("a").map(|u| (u.synced_items, u.bytes_transferred, u.folders["INBOX"]));
+        assert_eq!(u, Some((1, 10, (7, 12))));
+    }
+}

@@ -1,0 +1,514 @@
+//! One user's pass: log on, list folders, copy every folder into the Maildir++.
+//!
+//! Several connections per mailbox work on a queue of folders (one folder per connection
+//! at a time). Within a folder: EXAMINE, one `UID FETCH n:* (UID RFC822.SIZE)` to learn
+//! sizes (too-large messages are skipped before their bodies are fetched), then
+//! `UID FETCH <set> (UID FLAGS INTERNALDATE BODY.PEEK[])` in large UID sets whose
+//! responses stream in without a round trip per message. Messages go to `tmp/` as they
+//! arrive; every group is made durable off the async threads while the next group is
+//! fetched, and the sink hears about a group only after that.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use futures_util::StreamExt;
+
+use super::error::{ErrorKind, MigrationError};
+use super::folders::{self, FolderPlan, ListEntry};
+use super::login::{AdminFormat, user_root_components};
+use super::maildir::{self, MaildirFolder, PendingFile};
+use super::net::{self, IO_TIMEOUT, ImapSession, ProtocolLog};
+use super::sink::{CopiedItem, Event, FolderCommit, ProgressSink, SkipReason, SkippedItem, SourceScan, UserState};
+use super::spec::JobSpec;
+
+/// Tuning knobs of a pass.
+#[derive(Clone, Copy, Debug)]
+pub struct Tuning {
+    /// IMAP connections per mailbox (folders are spread over them).
+    pub connections_per_mailbox: usize,
+    /// Messages per durable group (one fsync round + one sink call).
+    pub group_messages: usize,
+    /// Bytes per durable group.
+    pub group_bytes: u64,
+    /// UIDs per FETCH command.
+    pub fetch_uids: usize,
+    /// Declared bytes per FETCH command.
+    pub fetch_bytes: u64,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            connections_per_mailbox: 3,
+            group_messages: 256,
+            group_bytes: 16 << 20,
+            fetch_uids: 1000,
+            fetch_bytes: 64 << 20,
+        }
+    }
+}
+
+/// Everything a pass needs.
+pub(crate) struct JobCtx {
+    pub spec: JobSpec,
+    pub sink: Arc<dyn ProgressSink>,
+    pub stop: Arc<AtomicBool>,
+    pub tuning: Tuning,
+}
+
+/// Shared among the connections of one pass.
+struct PassState {
+    queue: Mutex<VecDeque<FolderPlan>>,
+    items_taken: AtomicU64,
+    fatal: Mutex<Option<MigrationError>>,
+    folder_errors: Mutex<Vec<MigrationError>>,
+    abort: AtomicBool,
+}
+
+fn record(ctx: &JobCtx, event: Event) -> Result<(), MigrationError> {
+    ctx.sink.record(&event).map_err(MigrationError::sink)
+}
+
+/// Compress sorted UIDs to an IMAP set (`1:5,7,9:12`).
+pub fn uid_set(uids: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < uids.len() {
+        let start = uids[i];
+        let mut end = start;
+        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
+            i += 1;
+            end = uids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+async fn open_session(ctx: &JobCtx, log: &mut ProtocolLog) -> Result<(ImapSession, net::Caps), MigrationError> {
+    let (client, caps) = net::connect(&ctx.spec.server, log).await?;
+    let mut session = net::login(client, &caps, &ctx.spec.server, &ctx.spec.credentials, log).await?;
+    let caps = net::after_login(&mut session, log).await;
+    Ok((session, caps))
+}
+
+fn imap_err(host: &str, e: async_imap::error::Error) -> MigrationError {
+    MigrationError::protocol(host, e.to_string())
+}
+
+async fn with_timeout<T>(host: &str, fut: impl std::future::Future<Output = T>) -> Result<T, MigrationError> {
+    tokio::time::timeout(IO_TIMEOUT, fut).await.map_err(|_| MigrationError::timeout(host, IO_TIMEOUT.as_secs()))
+}
+
+/// Run one pass for one user; reports through the sink and returns the final state.
+pub(crate) async fn run_job(ctx: Arc<JobCtx>) -> (UserState, Option<MigrationError>) {
+    let result = run_job_inner(&ctx).await;
+    let (state, error) = match result {
+        Ok(state) => (state, None),
+        Err(e) => (UserState::Failed, Some(e)),
+    };
+    let (state, error) =
+        match record(&ctx, Event::Status { job_id: ctx.spec.job_id.clone(), state, error: error.clone() }) {
+            Ok(()) => (state, error),
+            Err(e) => (UserState::Failed, Some(e)),
+        };
+    (state, error)
+}
+
+async fn run_job_inner(ctx: &Arc<JobCtx>) -> Result<UserState, MigrationError> {
+    let host = ctx.spec.server.host.clone();
+    record(ctx, Event::Status { job_id: ctx.spec.job_id.clone(), state: UserState::Syncing, error: None })?;
+    let mut log = ProtocolLog::default();
+    let (mut session, _caps) = open_session(ctx, &mut log).await?;
+
+    // folders
+    let mut entries = Vec::new();
+    {
+        let mut list = with_timeout(&host, session.list(Some(""), Some("*"))).await?.map_err(|e| imap_err(&host, e))?;
+        while let Some(item) = with_timeout(&host, list.next()).await? {
+            let name = item.map_err(|e| imap_err(&host, e))?;
+            entries.push(ListEntry {
+                name: name.name().to_string(),
+                delimiter: name.delimiter().map(str::to_string),
+                attributes: name.attributes().iter().map(|a| attr_string(a).to_lowercase()).collect(),
+            });
+        }
+    }
+    let format = AdminFormat::detect(&ctx.spec.credentials);
+    let root = match &format {
+        AdminFormat::UserRoot { root } => {
+            let delim = entries.iter().find_map(|e| e.delimiter.clone()).unwrap_or_else(|| "/".into());
+            let comps: Vec<String> = user_root_components(root)
+                .iter()
+                .flat_map(|c| c.split(delim.as_str()).map(super::mutf7::decode).collect::<Vec<_>>())
+                .collect();
+            Some(comps)
+        }
+        _ => None,
+    };
+    let prefix = folders::guess_prefix(&entries);
+    let plans = folders::plan_folders(&entries, &prefix, root.as_deref(), &ctx.spec.exclude_folders);
+
+    // count the source
+    let mut scan = SourceScan { folders: plans.iter().map(|p| p.info.clone()).collect(), ..Default::default() };
+    for p in plans.iter().filter(|p| !p.info.excluded) {
+        if let Ok(Ok(mb)) = tokio::time::timeout(IO_TIMEOUT, session.status(&p.info.source_name, "(MESSAGES)")).await {
+            scan.total_items += u64::from(mb.exists);
+        }
+    }
+    record(ctx, Event::Scanned { job_id: ctx.spec.job_id.clone(), scan })?;
+
+    let work: VecDeque<FolderPlan> = plans.into_iter().filter(|p| !p.info.excluded).collect();
+    let n_conns = ctx.tuning.connections_per_mailbox.max(1).min(work.len().max(1));
+    let state = Arc::new(PassState {
+        queue: Mutex::new(work),
+        items_taken: AtomicU64::new(0),
+        fatal: Mutex::new(None),
+        folder_errors: Mutex::new(Vec::new()),
+        abort: AtomicBool::new(false),
+    });
+    let mut workers = Vec::new();
+    for _ in 1..n_conns {
+        let ctx = ctx.clone();
+        let state = state.clone();
+        workers.push(tokio::spawn(async move {
+            let mut log = ProtocolLog::default();
+            match open_session(&ctx, &mut log).await {
+                Ok((session, _)) => worker(ctx, state, session).await,
+                Err(_) => { /* the other connections carry on */ }
+            }
+        }));
+    }
+    worker(ctx.clone(), state.clone(), session).await;
+    for w in workers {
+        let _ = w.await;
+    }
+    if let Some(e) = state.fatal.lock().ok().and_then(|mut f| f.take()) {
+        return Err(e);
+    }
+    if ctx.stop.load(Ordering::SeqCst) {
+        return Ok(UserState::Stopped);
+    }
+    if let Some(e) = state.folder_errors.lock().ok().and_then(|f| f.first().cloned()) {
+        return Err(e);
+    }
+    Ok(UserState::Synced)
+}
+
+fn attr_string(a: &async_imap::types::NameAttribute<'_>) -> String {
+    use async_imap::types::NameAttribute as A;
+    match a {
+        A::NoInferiors => "\\NoInferiors".into(),
+        A::NoSelect => "\\NoSelect".into(),
+        A::Marked => "\\Marked".into(),
+        A::Unmarked => "\\Unmarked".into(),
+        A::All => "\\All".into(),
+        A::Archive => "\\Archive".into(),
+        A::Drafts => "\\Drafts".into(),
+        A::Flagged => "\\Flagged".into(),
+        A::Junk => "\\Junk".into(),
+        A::Sent => "\\Sent".into(),
+        A::Trash => "\\Trash".into(),
+        A::Extension(s) => s.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+async fn worker(ctx: Arc<JobCtx>, state: Arc<PassState>, mut session: ImapSession) {
+    loop {
+        if state.abort.load(Ordering::SeqCst) || ctx.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let next = state.queue.lock().ok().and_then(|mut q| q.pop_front());
+        let Some(folder) = next else { break };
+        match sync_folder(&ctx, &state, &mut session, &folder).await {
+            Ok(()) => {}
+            Err(e) if e.kind == ErrorKind::Folder => {
+                if let Ok(mut f) = state.folder_errors.lock() {
+                    f.push(e);
+                }
+            }
+            Err(e) => {
+                if let Ok(mut f) = state.fatal.lock()
+                    && f.is_none()
+                {
+                    *f = Some(e);
+                }
+                state.abort.store(true, Ordering::SeqCst);
+                return;
+            }
+        }
+    }
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), session.logout()).await;
+}
+
+fn flag_strings(fetch: &async_imap::types::Fetch) -> Vec<String> {
+    use async_imap::types::Flag;
+    fetch
+        .flags()
+        .map(|f| match f {
+            Flag::Seen => "\\Seen".to_string(),
+            Flag::Answered => "\\Answered".to_string(),
+            Flag::Flagged => "\\Flagged".to_string(),
+            Flag::Deleted => "\\Deleted".to_string(),
+            Flag::Draft => "\\Draft".to_string(),
+            Flag::Recent => "\\Recent".to_string(),
+            Flag::MayCreate => "\\*".to_string(),
+            Flag::Custom(c) => c.to_string(),
+        })
+        .collect()
+}
+
+/// A group being made durable in the background.
+type Flush = tokio::task::JoinHandle<Result<(), MigrationError>>;
+
+async fn finish(flush: Option<Flush>) -> Result<(), MigrationError> {
+    match flush {
+        None => Ok(()),
+        Some(h) => h.await.map_err(|e| MigrationError::destination(e.to_string()))?,
+    }
+}
+
+async fn sync_folder(
+    ctx: &Arc<JobCtx>,
+    state: &PassState,
+    session: &mut ImapSession,
+    folder: &FolderPlan,
+) -> Result<(), MigrationError> {
+    let host = ctx.spec.server.host.as_str();
+    let info = &folder.info;
+    let mb = match with_timeout(host, session.examine(&info.source_name)).await? {
+        Ok(mb) => mb,
+        Err(async_imap::error::Error::No(text)) | Err(async_imap::error::Error::Bad(text)) => {
+            return Err(MigrationError::folder(&info.target_name, text));
+        }
+        Err(e) => return Err(imap_err(host, e)),
+    };
+    let uid_validity = mb.uid_validity.unwrap_or(0);
+    let prev = ctx
+        .spec
+        .previous
+        .iter()
+        .find(|p| p.source_name == info.source_name && p.uid_validity == uid_validity)
+        .map(|p| p.highest_uid)
+        .unwrap_or(0);
+    let root = ctx.spec.destination.clone();
+    let rel = info.maildir.clone();
+    let mut mdf = tokio::task::spawn_blocking(move || MaildirFolder::open(&root, &rel))
+        .await
+        .map_err(|e| MigrationError::destination(e.to_string()))?
+        .map_err(|e| MigrationError::destination(e.to_string()))?;
+
+    let base_commit = |highest_uid: u32| FolderCommit {
+        folder: info.clone(),
+        uid_validity,
+        highest_uid,
+        highest_modseq: mb.highest_modseq,
+        copied: Vec::new(),
+        skipped: Vec::new(),
+        bytes: 0,
+    };
+
+    // sizes
+    let mut metas: Vec<(u32, u64)> = Vec::new();
+    if mb.exists > 0 {
+        let mut stream = with_timeout(host, session.uid_fetch(format!("{}:*", prev + 1), "(UID RFC822.SIZE)"))
+            .await?
+            .map_err(|e| imap_err(host, e))?;
+        while let Some(item) = with_timeout(host, stream.next()).await? {
+            let f = item.map_err(|e| imap_err(host, e))?;
+            if let (Some(uid), Some(size)) = (f.uid, f.size)
+                && uid > prev
+            {
+                metas.push((uid, u64::from(size)));
+            }
+        }
+    }
+    metas.sort_unstable();
+    metas.dedup_by_key(|m| m.0);
+
+    let limits = ctx.spec.limits;
+    let mut to_copy: Vec<(u32, u64)> = Vec::with_capacity(metas.len());
+    let mut skips: Vec<(u32, u64, SkipReason)> = Vec::new();
+    for &(uid, size) in &metas {
+        if size > limits.max_message_size {
+            skips.push((uid, size, SkipReason::TooLarge));
+        } else if state.items_taken.fetch_add(1, Ordering::SeqCst) >= limits.max_items {
+            skips.push((uid, size, SkipReason::TooManyItems));
+        } else {
+            to_copy.push((uid, size));
+        }
+    }
+    let mut skipped_items = describe_skips(ctx, session, info, &skips).await?;
+    skipped_items.sort_by_key(|s| s.uid);
+    let mut skipped_items: VecDeque<SkippedItem> = skipped_items.into();
+
+    let mut flush: Option<Flush> = None;
+    let mut pending: Vec<PendingFile> = Vec::new();
+    let mut pending_bytes = 0u64;
+    let mut stopped = false;
+    let tuning = ctx.tuning;
+    let mut chunk_start = 0;
+    while chunk_start < to_copy.len() && !stopped {
+        let mut chunk_end = chunk_start;
+        let mut declared = 0u64;
+        while chunk_end < to_copy.len()
+            && chunk_end - chunk_start < tuning.fetch_uids
+            && (declared == 0 || declared + to_copy[chunk_end].1 <= tuning.fetch_bytes)
+        {
+            declared += to_copy[chunk_end].1;
+            chunk_end += 1;
+        }
+        let uids: Vec<u32> = to_copy[chunk_start..chunk_end].iter().map(|m| m.0).collect();
+        chunk_start = chunk_end;
+        let mut stream = with_timeout(host, session.uid_fetch(uid_set(&uids), "(UID FLAGS INTERNALDATE BODY.PEEK[])"))
+            .await?
+            .map_err(|e| imap_err(host, e))?;
+        while let Some(item) = with_timeout(host, stream.next()).await? {
+            let f = item.map_err(|e| imap_err(host, e))?;
+            let (Some(uid), Some(body)) = (f.uid, f.body()) else { continue };
+            let flags = flag_strings(&f);
+            let date = f.internal_date().map(|d| d.timestamp()).unwrap_or_else(|| chrono::Utc::now().timestamp());
+            let p = mdf.write_tmp(uid, body, date, &flags).map_err(|e| MigrationError::destination(e.to_string()))?;
+            pending_bytes += p.size;
+            pending.push(p);
+            if pending.len() >= tuning.group_messages || pending_bytes >= tuning.group_bytes {
+                finish(flush.take()).await?;
+                mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
+                let upto = pending.last().map(|p| p.uid).unwrap_or(prev);
+                let mut commit = base_commit(upto);
+                while skipped_items.front().is_some_and(|s| s.uid < upto) {
+                    if let Some(s) = skipped_items.pop_front() {
+                        commit.skipped.push(s);
+                    }
+                }
+                flush = Some(spawn_flush(ctx, &mdf, std::mem::take(&mut pending), commit));
+                pending_bytes = 0;
+            }
+            if ctx.stop.load(Ordering::SeqCst) {
+                stopped = true;
+                break;
+            }
+        }
+    }
+    finish(flush.take()).await?;
+    mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
+    let last_uid = if stopped {
+        pending.last().map(|p| p.uid).unwrap_or(prev)
+    } else {
+        metas.last().map(|m| m.0).unwrap_or(prev).max(prev)
+    };
+    let mut commit = base_commit(last_uid);
+    while skipped_items.front().is_some_and(|s| s.uid <= last_uid) {
+        if let Some(s) = skipped_items.pop_front() {
+            commit.skipped.push(s);
+        }
+    }
+    finish(Some(spawn_flush(ctx, &mdf, pending, commit))).await
+}
+
+fn spawn_flush(ctx: &Arc<JobCtx>, mdf: &MaildirFolder, pending: Vec<PendingFile>, mut commit: FolderCommit) -> Flush {
+    let dir = mdf.dir.clone();
+    let ctx = ctx.clone();
+    tokio::task::spawn_blocking(move || {
+        let done = maildir::commit_group(&dir, pending).map_err(|e| MigrationError::destination(e.to_string()))?;
+        for (uid, file_name, size) in done {
+            commit.bytes += size;
+            commit.copied.push(CopiedItem { uid, file_name, size });
+        }
+        record(&ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit })
+    })
+}
+
+/// Fetch headers of skipped messages for their subject and sender.
+async fn describe_skips(
+    ctx: &JobCtx,
+    session: &mut ImapSession,
+    info: &super::sink::FolderInfo,
+    skips: &[(u32, u64, SkipReason)],
+) -> Result<Vec<SkippedItem>, MigrationError> {
+    let host = ctx.spec.server.host.as_str();
+    let limits = ctx.spec.limits;
+    let mut items: Vec<SkippedItem> = skips
+        .iter()
+        .map(|&(uid, size, reason)| SkippedItem {
+            reason,
+            folder: info.target_name.clone(),
+            uid,
+            subject: String::new(),
+            sender: String::new(),
+            size,
+            date_received: None,
+            failure: reason
+                .failure(size, if reason == SkipReason::TooLarge { limits.max_message_size } else { limits.max_items }),
+        })
+        .collect();
+    if items.is_empty() {
+        return Ok(items);
+    }
+    let uids: Vec<u32> = items.iter().map(|s| s.uid).collect();
+    for chunk in uids.chunks(500) {
+        let mut stream = with_timeout(host, session.uid_fetch(uid_set(chunk), "(UID INTERNALDATE BODY.PEEK[HEADER])"))
+            .await?
+            .map_err(|e| imap_err(host, e))?;
+        while let Some(item) = with_timeout(host, stream.next()).await? {
+            let f = item.map_err(|e| imap_err(host, e))?;
+            let Some(uid) = f.uid else { continue };
+            if let Some(s) = items.iter_mut().find(|s| s.uid == uid) {
+                s.date_received = f.internal_date().map(|d| d.timestamp());
+                if let Some(h) = f.header() {
+                    let (subject, sender) = header_summary(h);
+                    s.subject = subject;
+                    s.sender = sender;
+                }
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// Subject and From of a header block (decoded by mail-parser).
+pub fn header_summary(header: &[u8]) -> (String, String) {
+    let Some(msg) = mail_parser::MessageParser::default().parse_headers(header) else {
+        return (String::new(), String::new());
+    };
+    let subject = msg.subject().unwrap_or("").to_string();
+    let sender = msg
+        .from()
+        .and_then(|a| a.first())
+        .map(|a| match (a.name(), a.address()) {
+            (Some(n), Some(addr)) => format!("{n} <{addr}>"),
+            (None, Some(addr)) => addr.to_string(),
+            (Some(n), None) => n.to_string(),
+            (None, None) => String::new(),
+        })
+        .unwrap_or_default();
+    (subject, sender)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets_are_compressed() {
+        assert_eq!(uid_set(&[1, 2, 3, 5, 7, 8, 10]), "1:3,5,7:8,10");
+        assert_eq!(uid_set(&[42]), "42");
+        assert_eq!(uid_set(&[]), "");
+    }
+
+    #[test]
+    fn header_summary_decodes_subject() {
+        let h = b"From: Ann Beebe <ann@contoso.com>\r\nSubject: =?UTF-8?B?Q2Fmw6k=?= report\r\n\r\n";
+        assert_eq!(header_summary(h), ("Café report".to_string(), "Ann Beebe <ann@contoso.com>".to_string()));
+    }
+}
