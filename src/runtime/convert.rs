@@ -366,6 +366,20 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
         _ => (t, false),
     };
     let kind = if utc { super::dotnet::DateTimeKind::Utc } else { super::dotnet::DateTimeKind::Unspecified };
+    // Two-digit years: .NET's TwoDigitYearMax is 2049.
+    let expanded;
+    let t = {
+        let (date, rest) = t.split_once(' ').unwrap_or((t, ""));
+        let parts: Vec<&str> = date.split('/').collect();
+        if parts.len() == 3 && parts[2].len() == 2 && parts[2].chars().all(|c| c.is_ascii_digit()) {
+            let yy: u32 = parts[2].parse().unwrap_or(0);
+            let year = if yy < 50 { 2000 + yy } else { 1900 + yy };
+            expanded = format!("{}/{}/{year}{}{rest}", parts[0], parts[1], if rest.is_empty() { "" } else { " " });
+            expanded.as_str()
+        } else {
+            t
+        }
+    };
     const DT: &[&str] = &[
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
