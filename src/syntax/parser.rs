@@ -1688,6 +1688,16 @@ impl<'a> Parser<'a> {
         Ok(CommandParameterAst { span: parameter_span, parameter_name, argument, parameter_span })
     }
 
+    /// True where a command argument ends: whitespace, a terminator, or a
+    /// backtick line continuation.
+    fn at_argument_end(&self) -> bool {
+        match self.peek() {
+            None => true,
+            Some('`') => self.peek2().is_none_or(is_newline),
+            Some(c) => ends_argument(c),
+        }
+    }
+
     // G command-argument-list
     fn command_argument_list(&mut self) -> PResult<ExpressionAst> {
         let start = self.pos;
@@ -1747,7 +1757,7 @@ impl<'a> Parser<'a> {
         if c == '@' && self.peek2().is_some_and(|d| d.is_alphanumeric() || d == '_' || d == '{') && !expr_like {
             // G splatting
             let v = self.variable()?;
-            if self.peek().is_none_or(ends_argument) {
+            if self.at_argument_end() {
                 return Ok(ExpressionAst::Variable(v));
             }
             self.pos = start;
@@ -1755,8 +1765,8 @@ impl<'a> Parser<'a> {
         }
         if expr_like {
             let e = self.primary()?;
-            if self.peek().is_none_or(|d| ends_argument(d) || d == '(' || d == '{') || !matches!(c, '$') {
-                if matches!(c, '$') || self.peek().is_none_or(ends_argument) {
+            if self.at_argument_end() || matches!(self.peek(), Some('(' | '{')) || !matches!(c, '$') {
+                if matches!(c, '$') || self.at_argument_end() {
                     return Ok(e);
                 }
                 if is_quote(c) {
@@ -1800,10 +1810,13 @@ impl<'a> Parser<'a> {
                 break;
             }
             if c == '`' {
+                if self.peek2().is_none_or(is_newline) {
+                    // A backtick before a newline or the end is a line continuation.
+                    break;
+                }
                 self.pos += 1;
-                match self.bump() {
-                    None => break,
-                    Some(e) => lit.push(super::expr::escape_char(e)),
+                if let Some(e) = self.bump() {
+                    lit.push(super::expr::escape_char(e));
                 }
                 continue;
             }

@@ -106,7 +106,7 @@ fn escape_word(s: &str, at_start: bool) -> String {
         let special = ends_generic(c)
             || is_quote(c)
             || matches!(c, '`' | '$' | '\n' | '\r' | '\t')
-            || (at_start && i == 0 && (is_dash(c) || matches!(c, '.' | '+' | '@' | '#' | '[' | '!' | ',')));
+            || (at_start && i == 0 && (is_dash(c) || matches!(c, '.' | '+' | '@' | '#' | '[' | '!' | ',' | ':')));
         if special {
             o.push('`');
             match c {
@@ -120,6 +120,57 @@ fn escape_word(s: &str, at_start: bool) -> String {
         }
     }
     o
+}
+
+/// The text between two statements: a newline, or `;` + newline when the next
+/// statement is a command named like a clause keyword (`if {} ; else {}` is an
+/// `if` followed by a command `else`, not an else clause).
+fn separator(next: Option<&StatementAst>) -> &'static str {
+    if let Some(StatementAst::Pipeline(p)) = next
+        && let Some(CommandBaseAst::Command(c)) = p.pipeline_elements.first()
+        && c.invocation_operator.is_none()
+        && let Some(name) = c.command_name()
+        && ["else", "elseif", "catch", "finally", "while", "until"].iter().any(|k| k.eq_ignore_ascii_case(name))
+    {
+        return ";\n";
+    }
+    "\n"
+}
+
+const KEYWORD_LIKE: &[&str] = &[
+    "if",
+    "switch",
+    "foreach",
+    "for",
+    "while",
+    "do",
+    "break",
+    "continue",
+    "return",
+    "exit",
+    "throw",
+    "try",
+    "trap",
+    "function",
+    "filter",
+    "workflow",
+    "begin",
+    "process",
+    "end",
+    "dynamicparam",
+    "param",
+];
+
+fn is_keyword_like(name: &str) -> bool {
+    KEYWORD_LIKE.iter().any(|k| k.eq_ignore_ascii_case(name))
+}
+
+/// Puts a backtick before the first letter whose escape is itself (`` `e `` would be ESC).
+fn escape_keyword(w: &str) -> String {
+    match w.char_indices().find(|(_, c)| super::expr::escape_char(*c) == *c) {
+        Some((i, _)) => format!("{}`{}", &w[..i], &w[i..]),
+        None => w.to_string(),
+    }
 }
 
 fn stream_prefix(s: RedirectionStream) -> &'static str {
@@ -170,9 +221,9 @@ impl Printer {
     }
 
     fn statements(&mut self, ss: &[StatementAst]) {
-        for s in ss {
+        for (i, s) in ss.iter().enumerate() {
             self.statement(s);
-            self.w("\n");
+            self.w(separator(ss.get(i + 1)));
         }
     }
 
@@ -447,7 +498,10 @@ impl Printer {
             self.w(" ");
             match r {
                 RedirectionAst::File(f) => {
-                    self.w(stream_prefix(f.from_stream));
+                    // `>` is `1>`; without the digit, `[bool] > x` cannot read as a cast of 1.
+                    if f.from_stream != RedirectionStream::Output {
+                        self.w(stream_prefix(f.from_stream));
+                    }
                     self.w(if f.append { ">> " } else { "> " });
                     self.arg(&f.location);
                 }
@@ -486,6 +540,11 @@ impl Printer {
                 {
                     // A command name must not look like a number at statement start.
                     let w = bare_word_escaped(&s.value);
+                    if is_keyword_like(&s.value) {
+                        // `` `if `` is a command named if: keep one letter escaped.
+                        self.w(&escape_keyword(&w));
+                        continue;
+                    }
                     let mut chars = s.value.chars();
                     match (chars.next(), chars.next()) {
                         (Some('1'..='9'), _) => {
@@ -494,8 +553,9 @@ impl Printer {
                         }
                         // `0x..`: escape the second character instead (`0 would be NUL).
                         (Some('0'), Some(c2)) if super::expr::escape_char(c2) == c2 && c2 != '`' => {
-                            self.w("0`");
-                            self.w(&escape_word(&s.value[1..], false));
+                            let rest = escape_word(&s.value[1..], false);
+                            self.w(if rest.starts_with('`') { "0" } else { "0`" });
+                            self.w(&rest);
                         }
                         _ => self.w(&w),
                     }
@@ -725,7 +785,7 @@ impl Printer {
     fn inline_statements(&mut self, ss: &[StatementAst]) {
         for (i, s) in ss.iter().enumerate() {
             if i > 0 {
-                self.w("\n");
+                self.w(separator(Some(s)));
             }
             self.statement(s);
         }
