@@ -331,6 +331,11 @@ impl Interp {
         let _ = self.out.flush();
     }
 
+    /// True when prompts are allowed (not -NonInteractive, stdin a terminal).
+    pub fn is_interactive(&self) -> bool {
+        !self.options.non_interactive && std::io::IsTerminal::is_terminal(&std::io::stdin())
+    }
+
     /// A non-terminating error from a command: obeys -ErrorAction / $ErrorActionPreference.
     pub fn write_error(&mut self, action: Option<ActionPreference>, e: ErrorRecord) -> R<()> {
         let action = match action {
