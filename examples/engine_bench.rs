@@ -46,6 +46,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let repeat = args.iter().any(|a| a == "--repeat-incremental");
     let mut config = EngineConfig::default();
     config.tuning.connections_per_mailbox = conns;
+    if let Some(n) = arg(&args, "--inflight") {
+        config.tuning.flushes_in_flight = n.parse()?;
+    }
+    if let Some(n) = arg(&args, "--group") {
+        config.tuning.group_messages = n.parse()?;
+    }
     let engine = Engine::new(config)?;
     let server = ServerSpec {
         host: "127.0.0.1".into(),

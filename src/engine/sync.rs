@@ -39,6 +39,8 @@ pub struct Tuning {
     pub fetch_uids: usize,
     /// Declared bytes per FETCH command.
     pub fetch_bytes: u64,
+    /// Groups being fsync'ed at once per connection (reports stay in order).
+    pub flushes_in_flight: usize,
 }
 
 impl Default for Tuning {
@@ -49,6 +51,7 @@ impl Default for Tuning {
             group_bytes: 16 << 20,
             fetch_uids: 1000,
             fetch_bytes: 64 << 20,
+            flushes_in_flight: 2,
         }
     }
 }
@@ -282,6 +285,44 @@ async fn finish(flush: Option<Flush>) -> Result<(), MigrationError> {
     }
 }
 
+/// Groups being made durable in the background: several fsync'ed at once (so the
+/// connection keeps reading while the disk commits), reported to the sink strictly in
+/// order (each group waits for its predecessor's report before its own).
+struct FlushChain {
+    inflight: VecDeque<Flush>,
+    last_done: Option<std::sync::mpsc::Receiver<bool>>,
+    max_inflight: usize,
+}
+
+impl FlushChain {
+    fn new(max_inflight: usize) -> Self {
+        FlushChain { inflight: VecDeque::new(), last_done: None, max_inflight: max_inflight.max(1) }
+    }
+
+    async fn push(
+        &mut self,
+        ctx: &Arc<JobCtx>,
+        mdf: &MaildirFolder,
+        pending: Vec<PendingFile>,
+        commit: FolderCommit,
+    ) -> Result<(), MigrationError> {
+        while self.inflight.len() >= self.max_inflight {
+            finish(self.inflight.pop_front()).await?;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let prev = self.last_done.replace(rx);
+        self.inflight.push_back(spawn_flush(ctx, mdf, pending, commit, prev, tx));
+        Ok(())
+    }
+
+    async fn drain(&mut self) -> Result<(), MigrationError> {
+        while let Some(h) = self.inflight.pop_front() {
+            finish(Some(h)).await?;
+        }
+        Ok(())
+    }
+}
+
 async fn sync_folder(
     ctx: &Arc<JobCtx>,
     state: &PassState,
@@ -356,10 +397,12 @@ async fn sync_folder(
     skipped_items.sort_by_key(|s| s.uid);
     let mut skipped_items: VecDeque<SkippedItem> = skipped_items.into();
 
-    let mut flush: Option<Flush> = None;
+    let mut flushes = FlushChain::new(ctx.tuning.flushes_in_flight);
     let mut pending: Vec<PendingFile> = Vec::new();
     let mut pending_bytes = 0u64;
     let mut stopped = false;
+    // highest UID handed to a flush (everything up to it is copied or skipped)
+    let mut flushed_upto = prev;
     let tuning = ctx.tuning;
     let mut chunk_start = 0;
     while chunk_start < to_copy.len() && !stopped {
@@ -395,7 +438,6 @@ async fn sync_folder(
             pending_bytes += p.size;
             pending.push(p);
             if pending.len() >= tuning.group_messages || pending_bytes >= tuning.group_bytes {
-                finish(flush.take()).await?;
                 mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
                 let upto = pending.last().map(|p| p.uid).unwrap_or(prev);
                 let mut commit = base_commit(upto);
@@ -404,7 +446,8 @@ async fn sync_folder(
                         commit.skipped.push(s);
                     }
                 }
-                flush = Some(spawn_flush(ctx, &mdf, std::mem::take(&mut pending), commit));
+                flushes.push(ctx, &mdf, std::mem::take(&mut pending), commit).await?;
+                flushed_upto = upto;
                 pending_bytes = 0;
             }
             if ctx.stop.load(Ordering::SeqCst) {
@@ -413,10 +456,9 @@ async fn sync_folder(
             }
         }
     }
-    finish(flush.take()).await?;
     mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
     let last_uid = if stopped {
-        pending.last().map(|p| p.uid).unwrap_or(prev)
+        pending.last().map(|p| p.uid).unwrap_or(flushed_upto).max(flushed_upto)
     } else {
         metas.last().map(|m| m.0).unwrap_or(prev).max(prev)
     };
@@ -426,19 +468,37 @@ async fn sync_folder(
             commit.skipped.push(s);
         }
     }
-    finish(Some(spawn_flush(ctx, &mdf, pending, commit))).await
+    flushes.push(ctx, &mdf, pending, commit).await?;
+    flushes.drain().await
 }
 
-fn spawn_flush(ctx: &Arc<JobCtx>, mdf: &MaildirFolder, pending: Vec<PendingFile>, mut commit: FolderCommit) -> Flush {
+fn spawn_flush(
+    ctx: &Arc<JobCtx>,
+    mdf: &MaildirFolder,
+    pending: Vec<PendingFile>,
+    mut commit: FolderCommit,
+    prev: Option<std::sync::mpsc::Receiver<bool>>,
+    done_tx: std::sync::mpsc::Sender<bool>,
+) -> Flush {
     let dir = mdf.dir.clone();
     let ctx = ctx.clone();
     tokio::task::spawn_blocking(move || {
-        let done = maildir::commit_group(&dir, pending).map_err(|e| MigrationError::destination(e.to_string()))?;
-        for (uid, file_name, size) in done {
-            commit.bytes += size;
-            commit.copied.push(CopiedItem { uid, file_name, size });
-        }
-        record(&ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit })
+        let durable = maildir::commit_group(&dir, pending);
+        // the predecessor has reported (true) or failed (false / gone)
+        let prev_ok = prev.map(|r| r.recv().unwrap_or(false)).unwrap_or(true);
+        let result = match durable {
+            Err(e) => Err(MigrationError::destination(e.to_string())),
+            Ok(_) if !prev_ok => Err(MigrationError::destination("an earlier group of messages couldn't be saved")),
+            Ok(done) => {
+                for (uid, file_name, size) in done {
+                    commit.bytes += size;
+                    commit.copied.push(CopiedItem { uid, file_name, size });
+                }
+                record(&ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit })
+            }
+        };
+        let _ = done_tx.send(result.is_ok());
+        result
     })
 }
 
