@@ -103,8 +103,9 @@ fn verify_through_dovecot(port: u16, login: &str, src: &[SourceMsg], copied: imp
 #[test]
 fn plain_copy_is_exact_and_a_second_dovecot_serves_it() {
     let mut src = Dovecot::new(&["user001"]);
-    // 400 messages and one of 36,700,161 bytes (1 byte over the limit): skipped, never fetched
-    let msgs = common::generate(&src, "user001", 400, 1, &[36_700_161]);
+    // 400 messages, one of 5 MB (fetched alone) and one of 36,700,161 bytes (over the
+    // limit: skipped, never fetched)
+    let msgs = common::generate(&src, "user001", 400, 1, &[5_000_000, 36_700_161]);
     src.start();
     let mut dst = Dovecot::new(&["dest001"]);
     let dest = dst.maildir("dest001");
@@ -119,23 +120,23 @@ fn plain_copy_is_exact_and_a_second_dovecot_serves_it() {
     );
     let u = user(&p, "u1");
     assert_eq!(u.state, UserState::Synced, "{:?}", u.error);
-    assert_eq!(u.synced_items, 400);
+    assert_eq!(u.synced_items, 401);
     assert_eq!(u.skipped_items, 1);
-    assert_eq!(u.total_items, 401);
+    assert_eq!(u.total_items, 402);
     assert_eq!(u.percentage_complete(), 100);
     let big = &u.skipped[0];
     let big_len = msgs.last().map(|m| m.bytes.len() as u64).unwrap_or(0);
     assert!(big_len > MAX_MESSAGE_SIZE);
     assert_eq!((big.reason, big.folder.as_str(), big.size), (SkipReason::TooLarge, "Inbox", big_len));
-    assert_eq!(big.subject, "Message 400 of user001");
-    assert_eq!(big.sender, "Sender 400 <s400@example.com>");
+    assert_eq!(big.subject, "Message 401 of user001");
+    assert_eq!(big.sender, "Sender 401 <s401@example.com>");
     let bytes: u64 = msgs.iter().filter(|m| m.bytes.len() < 36_700_160).map(|m| m.bytes.len() as u64).sum();
     assert_eq!(u.bytes_transferred, bytes);
     let problems = compare(&msgs, &dest, |m| m.bytes.len() <= 36_700_160);
     assert!(problems.is_empty(), "{problems:#?}");
     // the sink saw the same figures, and a folder state per folder
     let s = sink.user("u1").expect("sink user");
-    assert_eq!((s.synced_items, s.skipped_items, s.state), (400, 1, UserState::Synced));
+    assert_eq!((s.synced_items, s.skipped_items, s.state), (401, 1, UserState::Synced));
     assert_eq!(s.folders.len(), 10);
     // Dovecot reads the flags, keywords and INTERNALDATEs we wrote
     dst.start();
@@ -222,4 +223,44 @@ fn every_security_mode_and_admin_login_with_failures_beside() {
         let last = if id == "tls" { UserState::Synced } else { UserState::Failed };
         assert_eq!(states, vec![UserState::Queued, UserState::Syncing, last], "{id}");
     }
+}
+
+#[test]
+fn courier_user_root_copies_only_that_users_tree() {
+    // The admin account holds every user's folders below users/<name> (virtual shared
+    // folders); the CSV names the admin and gives UserRoot /users/terry.
+    let mut src = Dovecot::new(&["mailadmin"]);
+    let folders: &[(&str, u32)] =
+        &[("users/terry", 5), ("users/terry/Sent", 3), ("users/terry/Projects", 2), ("users/ann", 4)];
+    let msgs = common::generate_in(&src, "mailadmin", folders, 120, 77, &[]);
+    src.start();
+    let dest = tempfile::tempdir().expect("tmp");
+    let mut j = job(
+        "terry",
+        server(src.port, Security::None, false, Authentication::Basic),
+        "mailadmin",
+        "secret",
+        dest.path(),
+    );
+    j.credentials.user_root = Some("/users/terry".into());
+    let engine = Engine::new(EngineConfig::default()).expect("engine");
+    let p = run(&engine, "root", 1, vec![j], Arc::new(MemorySink::new()));
+    let u = user(&p, "terry");
+    assert_eq!(u.state, UserState::Synced, "{:?}", u.error);
+    // terry's root is his Inbox, his Sent is Sent Items; ann's mail is not his
+    let mapped: Vec<SourceMsg> = msgs
+        .iter()
+        .filter(|m| m.folder != "users/ann")
+        .map(|m| {
+            let folder = match m.folder.as_str() {
+                "users/terry" => "INBOX",
+                "users/terry/Sent" => "Sent",
+                _ => "Projects",
+            };
+            SourceMsg { folder: folder.into(), ..m.clone() }
+        })
+        .collect();
+    assert_eq!(u.synced_items as usize, mapped.len());
+    let problems = compare(&mapped, dest.path(), |_| true);
+    assert!(problems.is_empty(), "{problems:#?}");
 }

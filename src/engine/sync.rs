@@ -22,6 +22,10 @@ use super::net::{self, IO_TIMEOUT, ImapSession, ProtocolLog};
 use super::sink::{CopiedItem, Event, FolderCommit, ProgressSink, SkipReason, SkippedItem, SourceScan, UserState};
 use super::spec::JobSpec;
 
+/// Messages above this size are fetched one at a time (engine-wide).
+const BIG_MESSAGE: u64 = 4 << 20;
+static BIG_GATE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// Tuning knobs of a pass.
 #[derive(Clone, Copy, Debug)]
 pub struct Tuning {
@@ -359,17 +363,26 @@ async fn sync_folder(
     let tuning = ctx.tuning;
     let mut chunk_start = 0;
     while chunk_start < to_copy.len() && !stopped {
+        // Large messages travel alone, one at a time across the whole engine, so that at
+        // most one of them is in memory at once (peak RSS stays bounded).
+        let big = to_copy[chunk_start].1 > BIG_MESSAGE;
         let mut chunk_end = chunk_start;
         let mut declared = 0u64;
-        while chunk_end < to_copy.len()
-            && chunk_end - chunk_start < tuning.fetch_uids
-            && (declared == 0 || declared + to_copy[chunk_end].1 <= tuning.fetch_bytes)
-        {
-            declared += to_copy[chunk_end].1;
+        if big {
             chunk_end += 1;
+        } else {
+            while chunk_end < to_copy.len()
+                && chunk_end - chunk_start < tuning.fetch_uids
+                && to_copy[chunk_end].1 <= BIG_MESSAGE
+                && (declared == 0 || declared + to_copy[chunk_end].1 <= tuning.fetch_bytes)
+            {
+                declared += to_copy[chunk_end].1;
+                chunk_end += 1;
+            }
         }
         let uids: Vec<u32> = to_copy[chunk_start..chunk_end].iter().map(|m| m.0).collect();
         chunk_start = chunk_end;
+        let _gate = if big { BIG_GATE.acquire().await.ok() } else { None };
         let mut stream = with_timeout(host, session.uid_fetch(uid_set(&uids), "(UID FLAGS INTERNALDATE BODY.PEEK[])"))
             .await?
             .map_err(|e| imap_err(host, e))?;

@@ -343,8 +343,21 @@ const WORDS: &[&str] = &["the", "migration", "of", "mail", "Exchange", "café", 
 /// Write `n` messages (plus `extra` messages of the given sizes into INBOX) into the
 /// user's Maildir, as Dovecot would store them. Call before `start`.
 pub fn generate(dovecot: &Dovecot, user: &str, n: usize, seed: u64, extra_sizes: &[usize]) -> Vec<SourceMsg> {
+    generate_in(dovecot, user, FOLDERS, n, seed, extra_sizes)
+}
+
+/// `generate` with your own folders (`/` separated, weights); extra messages go to the
+/// first folder.
+pub fn generate_in(
+    dovecot: &Dovecot,
+    user: &str,
+    folders: &[(&str, u32)],
+    n: usize,
+    seed: u64,
+    extra_sizes: &[usize],
+) -> Vec<SourceMsg> {
     let root = dovecot.maildir(user);
-    for (f, _) in FOLDERS {
+    for (f, _) in folders {
         let d = folder_dir(&root, f);
         for sub in ["cur", "new", "tmp"] {
             fs::create_dir_all(d.join(sub)).expect("mkdir");
@@ -354,17 +367,17 @@ pub fn generate(dovecot: &Dovecot, user: &str, n: usize, seed: u64, extra_sizes:
         }
         fs::write(d.join("dovecot-keywords"), "0 $Forwarded\n1 $Label1\n").expect("keywords");
     }
-    let total_weight: u32 = FOLDERS.iter().map(|f| f.1).sum();
+    let total_weight: u32 = folders.iter().map(|f| f.1).sum();
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut out = Vec::new();
     let count = n + extra_sizes.len();
     for i in 0..count {
         let folder = if i >= n {
-            "INBOX"
+            folders[0].0
         } else {
             let mut pick = rng.below(u64::from(total_weight)) as u32;
-            let mut chosen = "INBOX";
-            for (f, w) in FOLDERS {
+            let mut chosen = folders[0].0;
+            for (f, w) in folders {
                 if pick < *w {
                     chosen = f;
                     break;
