@@ -763,6 +763,15 @@ impl Bridge {
     }
 }
 
+impl Drop for Bridge {
+    /// A process that exits lets go of its leases, so the next one resumes at once.
+    fn drop(&mut self) {
+        if let Ok(c) = self.db.lock() {
+            let _ = c.execute("DELETE FROM lease WHERE owner = ?1", [&self.db.owner]);
+        }
+    }
+}
+
 impl MigrationEngine for Bridge {
     fn start_batch(&self, batch: Uuid) {
         self.run(batch, Pick::Unfinished, None);
