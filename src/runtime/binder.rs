@@ -356,6 +356,14 @@ pub fn bind(
                 let found = find_param(sig, &name, span)?;
                 match found {
                     None => {
+                        let has_remaining = sig.params.iter().any(|p| p.sets.iter().any(|m| m.remaining));
+                        if has_remaining {
+                            positional.push((Value::string(format!("-{name}")), span));
+                            if let Some(v) = value {
+                                positional.push((v, span));
+                            }
+                            continue;
+                        }
                         if strictness == Strictness::Lenient {
                             b.extra.push(Value::string(format!("-{name}")));
                             if let Some(v) = value {
@@ -460,32 +468,69 @@ pub fn bind(
             if b.params.contains_key(&p.name) {
                 continue;
             }
-            let pos = order.iter().find_map(|s| p.in_set(s).and_then(|m| m.position));
-            if let Some(pos) = pos {
-                slots.push((pos, p));
+            for s in &order {
+                if let Some(pos) = p.in_set(s).and_then(|m| m.position)
+                    && !slots.iter().any(|(q, x)| *q == pos && x.name == p.name)
+                {
+                    slots.push((pos, p));
+                }
             }
         }
         slots.sort_by_key(|(pos, _)| *pos);
+        let mut groups: Vec<(usize, Vec<&Param>)> = Vec::new();
+        for (pos, p) in slots {
+            match groups.last_mut() {
+                Some((q, v)) if *q == pos => v.push(p),
+                _ => groups.push((pos, vec![p])),
+            }
+        }
         let remaining_param =
             sig.params.iter().find(|p| p.sets.iter().any(|m| m.remaining) && !b.params.contains_key(&p.name));
-        let mut slot_iter = slots.into_iter();
+        let mut gi = 0;
         let mut rest: Vec<Value> = Vec::new();
+        let mut to_rest = false;
         for (v, span) in positional {
             let mut bound = false;
-            for (_, p) in slot_iter.by_ref() {
-                if b.params.contains_key(&p.name) {
-                    continue;
+            while !to_rest && gi < groups.len() {
+                let (_, ps) = &groups[gi];
+                gi += 1;
+                let mut first_err: Option<BindError> = None;
+                let mut any_candidate = false;
+                for p in ps {
+                    if b.params.contains_key(&p.name) {
+                        continue;
+                    }
+                    let psets = param_sets(p, &all_sets);
+                    if !candidates.iter().any(|c| psets.contains(c)) {
+                        continue;
+                    }
+                    if Some(p.name.as_str()) == remaining_param.map(|r| r.name.as_str()) {
+                        to_rest = true;
+                        break;
+                    }
+                    any_candidate = true;
+                    match coerce(p, v.clone(), Some(span), for_function)
+                        .and_then(|cv| validate(p, &cv, Some(span)).map(|_| cv))
+                    {
+                        Ok(cv) => {
+                            b.params.insert(p.name.clone(), cv);
+                            candidates.retain(|s| psets.contains(s));
+                            bound = true;
+                            break;
+                        }
+                        Err(e) => {
+                            if first_err.is_none() {
+                                first_err = Some(e);
+                            }
+                        }
+                    }
                 }
-                if Some(p.name.as_str()) == remaining_param.map(|r| r.name.as_str()) {
+                if bound || to_rest {
                     break;
                 }
-                let cv = coerce(p, v.clone(), Some(span), for_function)?;
-                validate(p, &cv, Some(span))?;
-                b.params.insert(p.name.clone(), cv);
-                let ps = param_sets(p, &all_sets);
-                candidates.retain(|s| ps.contains(s));
-                bound = true;
-                break;
+                if any_candidate && let Some(e) = first_err {
+                    return Err(e);
+                }
             }
             if !bound {
                 if remaining_param.is_some() || strictness == Strictness::Lenient {

@@ -40,7 +40,14 @@ pub fn to_string_ofs(v: &Value, ofs: &str) -> String {
         Value::Guid(g) => g.to_string(),
         Value::Array(_) | Value::List(_) => {
             let items = v.enumerate().unwrap_or_default();
-            items.iter().map(|x| to_string_ofs(x, ofs)).collect::<Vec<_>>().join(ofs)
+            items
+                .iter()
+                .map(|x| match x {
+                    Value::Array(_) | Value::List(_) => x.type_name(),
+                    _ => to_string_ofs(x, ofs),
+                })
+                .collect::<Vec<_>>()
+                .join(ofs)
         }
         Value::Hashtable(_) => v.type_name(),
         Value::Object(o) => {

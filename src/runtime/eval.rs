@@ -39,6 +39,8 @@ pub struct Interp {
     pub errors: Rc<PsList>,
     /// Depth of enclosing `try` blocks (errors then propagate instead of printing).
     pub try_depth: usize,
+    /// Depth of enclosing blocks with a `trap` (errors propagate to it).
+    pub trap_depth: usize,
     pub next_pipeline_id: u64,
     pub options: InterpOptions,
     pub out: std::io::BufWriter<std::io::Stdout>,
@@ -67,6 +69,7 @@ impl Interp {
             last_exit_code: 0,
             errors: Rc::new(PsList { elem: None, items: RefCell::new(Vec::new()) }),
             try_depth: 0,
+            trap_depth: 0,
             next_pipeline_id: 1,
             options,
             out: std::io::BufWriter::new(std::io::stdout()),
@@ -385,7 +388,13 @@ impl Interp {
             if let StatementAst::Trap(_) = s {
                 continue;
             }
+            if has_trap {
+                self.trap_depth += 1;
+            }
             let r = self.exec_stmt(s, out);
+            if has_trap {
+                self.trap_depth -= 1;
+            }
             if let Err(Flow::Error(e)) = r {
                 if has_trap && let Some(t) = find_trap(stmts, &e) {
                     match self.run_trap(t, &e, out)? {
@@ -397,7 +406,7 @@ impl Interp {
                         }
                     }
                 }
-                if self.try_depth > 0 || e.script_terminating() {
+                if self.try_depth > 0 || self.trap_depth > 0 || e.script_terminating() {
                     return Err(Flow::Error(e));
                 }
                 // Statement-terminating: report and go on with the next statement.
@@ -786,10 +795,29 @@ impl Interp {
                 if cur.is_null() { self.assign(&a.left, rhs) } else { Ok(()) }
             }
             op => {
-                let cur = self.eval(&a.left).or_else(|f| match f {
-                    Flow::Error(_) => Ok(Value::Null),
-                    other => Err(other),
-                })?;
+                // A compound assignment to an unqualified variable reads the local scope only.
+                let cur = match &a.left {
+                    ExpressionAst::Variable(v) if v.qualifier.is_none() => {
+                        let local = self
+                            .current
+                            .vars
+                            .borrow()
+                            .get(super::scope::key(&v.name).as_ref())
+                            .map(|x| x.value.clone());
+                        match local {
+                            Some(x) => x,
+                            None if self.current.parent.is_none() => Value::Null,
+                            None => match self.current.kind {
+                                ScopeKind::Global => Value::Null,
+                                _ => Value::Null,
+                            },
+                        }
+                    }
+                    _ => self.eval(&a.left).or_else(|f| match f {
+                        Flow::Error(_) => Ok(Value::Null),
+                        other => Err(other),
+                    })?,
+                };
                 let v = match op {
                     TokenKind::PlusEquals => ops::add(&cur, &rhs),
                     TokenKind::MinusEquals => ops::sub(&cur, &rhs),

@@ -81,7 +81,7 @@ pub fn property_of(v: &Value, name: &str) -> Option<Value> {
         Value::Object(o) => {
             let o = o.borrow();
             match o.member(name) {
-                Some((_, Member::Note(x))) => Some(x.clone()),
+                Some((_, Member::Note(x))) | Some((_, Member::Hidden(x))) => Some(x.clone()),
                 Some((_, Member::Alias(t, _))) => {
                     let t = t.clone();
                     drop(o);
@@ -124,6 +124,7 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
                     }
                 }
                 Some((_, Member::Method(_))) => Ok(Value::Null),
+                Some((_, Member::Hidden(v))) => Ok(v),
                 None => {
                     let base = o.borrow().base.clone();
                     match base {

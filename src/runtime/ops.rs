@@ -463,6 +463,7 @@ pub fn compare(l: &Value, r: &Value, cs: bool) -> R<Ordering> {
         (Value::Null, Value::Null) => Ordering::Equal,
         (Value::Null, _) => match r {
             Value::String(s) if s.is_empty() => Ordering::Equal,
+            _ if r.is_numeric() => num_cmp(Num::Int(0), to_num(r).unwrap_or(Num::Int(0))).unwrap_or(Ordering::Less),
             _ => Ordering::Less,
         },
         (_, Value::Null) => match l {

@@ -75,6 +75,11 @@ fn is_scalar(v: &Value) -> bool {
 impl OutDefault {
     /// Writes one object.
     pub fn write(&mut self, cx: &mut Interp, v: Value) {
+        if let Some(t) = special_text(&v) {
+            self.flush(cx);
+            let _ = write!(cx.out, "{t}");
+            return;
+        }
         match &v {
             Value::Error(e) => {
                 self.flush(cx);
@@ -209,6 +214,11 @@ pub fn out_string(values: &[Value]) -> String {
     let mut od = OutDefault::default();
     let mut text = String::new();
     for v in values {
+        if let Some(t) = special_text(v) {
+            od_flush_into(&mut od, &mut text);
+            text.push_str(&t);
+            continue;
+        }
         if is_scalar(v) {
             od_flush_into(&mut od, &mut text);
             match v {
@@ -316,4 +326,47 @@ fn od_flush_into(od: &mut OutDefault, text: &mut String) {
     }
     od.columns.clear();
     od.type_name.clear();
+}
+
+/// Text produced by Format-Table / Format-List: printed as is.
+pub struct FormattedText {
+    pub text: String,
+}
+
+impl NetObject for FormattedText {
+    fn type_name(&self) -> String {
+        "Microsoft.PowerShell.Commands.Internal.Format.FormatEntryData".into()
+    }
+    fn to_display(&self) -> String {
+        self.text.clone()
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// Text for values that print on their own line(s) outside tables.
+fn special_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Other(o) => o.as_any().downcast_ref::<FormattedText>().map(|f| f.text.clone()),
+        Value::Object(o) => {
+            let o = o.borrow();
+            let hint = match o.member("DisplayHint") {
+                Some((_, Member::Hidden(h))) => super::convert::to_string(h),
+                _ => return None,
+            };
+            match &o.base {
+                Some(Value::DateTime(d)) => {
+                    let f = match hint.to_ascii_lowercase().as_str() {
+                        "date" => "D",
+                        "time" => "T",
+                        _ => "F",
+                    };
+                    Some(format!("{}\n", super::dotnet::format_datetime(*d, f).unwrap_or_default()))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }

@@ -79,6 +79,14 @@ impl Stage for ExprStage {
         if v.is_null() && self.emits_null {
             return out.emit(cx, Value::Null);
         }
+        if v.is_null() {
+            // `$x | ...` and `$() | ...` send one $null; a paren'd command with no output sends nothing.
+            let from_command = matches!(&self.expr, ExpressionAst::Paren(p) if !matches!(&*p.pipeline, StatementAst::Pipeline(pl) if matches!(pl.pipeline_elements.as_slice(), [CommandBaseAst::Expression(_)])));
+            if !from_command {
+                return out.emit(cx, Value::Null);
+            }
+            return Ok(());
+        }
         emit_enumerated(cx, v, out)
     }
     fn end(&mut self, _cx: &mut Interp, _out: &mut dyn Sink) -> R<()> {
@@ -241,6 +249,11 @@ impl Interp {
     }
 
     fn command_not_found(&self, name: &str, span: Span) -> Flow {
+        // Exchange families outside the product say so (cmdlets/exchange/unsupported.rs).
+        if let Some(mut e) = crate::cmdlets::exchange::unsupported::not_emulated_error(name) {
+            e.position = Some(self.pos(span));
+            return Flow::error(e);
+        }
         let mut e = ErrorRecord::new(
             Exception::new(
                 "System.Management.Automation.CommandNotFoundException",

@@ -202,6 +202,9 @@ pub enum Member {
     Alias(String, Option<PsType>),
     /// A ScriptMethod.
     Method(Rc<ScriptBlock>),
+    /// A property that reads like a note but is not shown by formatting
+    /// (e.g. GroupInfo.Values).
+    Hidden(Value),
 }
 
 /// A PSObject: ordered members plus type names; wraps a base object when
@@ -239,7 +242,11 @@ impl PsObject {
     }
     /// Names of properties (not methods), in order.
     pub fn property_names(&self) -> Vec<String> {
-        self.members.values().filter(|(_, m)| !matches!(m, Member::Method(_))).map(|(n, _)| n.clone()).collect()
+        self.members
+            .values()
+            .filter(|(_, m)| !matches!(m, Member::Method(_) | Member::Hidden(_)))
+            .map(|(n, _)| n.clone())
+            .collect()
     }
     /// Note property values only (no script evaluation), in order.
     pub fn notes(&self) -> Vec<(String, Value)> {

@@ -2,6 +2,7 @@
 
 pub mod data;
 pub mod each;
+pub mod fs;
 pub mod misc;
 pub mod write;
 
