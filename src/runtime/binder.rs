@@ -356,7 +356,9 @@ pub fn bind(
                 let found = find_param(sig, &name, span)?;
                 match found {
                     None => {
-                        let has_remaining = sig.params.iter().any(|p| p.sets.iter().any(|m| m.remaining));
+                        // Script functions with ValueFromRemainingArguments take unknown names as arguments.
+                        let has_remaining =
+                            for_function && sig.params.iter().any(|p| p.sets.iter().any(|m| m.remaining));
                         if has_remaining {
                             positional.push((Value::string(format!("-{name}")), span));
                             if let Some(v) = value {

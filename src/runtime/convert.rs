@@ -55,7 +55,7 @@ pub fn to_string_ofs(v: &Value, ofs: &str) -> String {
             if let Some(b) = &o.base {
                 return to_string_ofs(b, ofs);
             }
-            if o.type_names.first().map(|t| t.as_str()) == Some(PSCUSTOMOBJECT) || o.type_names.is_empty() {
+            if o.type_names.iter().any(|t| t == PSCUSTOMOBJECT) || o.type_names.is_empty() {
                 let parts: Vec<String> =
                     o.notes().iter().map(|(n, v)| format!("{n}={}", to_string_nested(v))).collect();
                 format!("@{{{}}}", parts.join("; "))
@@ -396,6 +396,28 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
 /// Converts a value to a type as a cast or a typed parameter does.
 pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
     let tn = ty.full_name();
+    if v.is_null()
+        && matches!(
+            ty,
+            PsType::ScriptBlock
+                | PsType::Hashtable
+                | PsType::Ordered
+                | PsType::Array(_)
+                | PsType::ArrayList
+                | PsType::List(_)
+                | PsType::PsCustomObject
+                | PsType::Named(_)
+                | PsType::Regex
+                | PsType::SecureString
+                | PsType::Credential
+                | PsType::Type
+                | PsType::ErrorRecord
+                | PsType::Version
+                | PsType::Xml
+        )
+    {
+        return Ok(Value::Null);
+    }
     match ty {
         PsType::Object | PsType::PsObject => Ok(v.clone()),
         PsType::Void => Ok(Value::Null),

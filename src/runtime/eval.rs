@@ -41,6 +41,8 @@ pub struct Interp {
     pub try_depth: usize,
     /// Depth of enclosing blocks with a `trap` (errors propagate to it).
     pub trap_depth: usize,
+    /// Active -ErrorVariable collectors (every written error goes to each).
+    pub error_collectors: Vec<Vec<ErrorRecord>>,
     pub next_pipeline_id: u64,
     pub options: InterpOptions,
     pub out: std::io::BufWriter<std::io::Stdout>,
@@ -70,6 +72,7 @@ impl Interp {
             errors: Rc::new(PsList { elem: None, items: RefCell::new(Vec::new()) }),
             try_depth: 0,
             trap_depth: 0,
+            error_collectors: Vec::new(),
             next_pipeline_id: 1,
             options,
             out: std::io::BufWriter::new(std::io::stdout()),
@@ -315,6 +318,9 @@ impl Interp {
             None => self.error_action_preference(),
         };
         self.pipeline_failed = true;
+        for c in self.error_collectors.iter_mut() {
+            c.push(e.clone());
+        }
         match action {
             ActionPreference::Stop => {
                 let mut e = e;
@@ -372,9 +378,11 @@ impl Interp {
     }
 
     pub fn flush_out_default(&mut self) {
-        let mut od = std::mem::take(&mut self.out_default);
-        od.flush(self);
-        self.out_default = od;
+        let mut buf = String::new();
+        self.out_default.flush(&mut buf);
+        if !buf.is_empty() {
+            let _ = write!(self.out, "{buf}");
+        }
     }
 
     // ------------------------------------------------------------------
@@ -775,15 +783,13 @@ impl Interp {
         if s.flags.wildcard {
             return Ok(super::text::wildcard_match(&to_string(&p), &to_string(item), cs));
         }
-        if item.is_null() || p.is_null() {
-            return Ok(item.is_null() && p.is_null());
+        if p.is_null() {
+            return Ok(item.is_null());
         }
-        // Without -Exact, a string pattern compares as string against the item converted to string.
-        if let Value::String(ps) = &p {
-            let it = to_string(item);
-            return Ok(if cs { **ps == *it } else { ps.to_lowercase() == it.to_lowercase() });
-        }
-        Ok(ops::eq_scalar(item, &p, cs) || ops::eq_scalar(&p, item, cs))
+        // The item and the pattern compare as strings.
+        let ps = to_string(&p);
+        let it = to_string(item);
+        Ok(if cs { ps == it } else { ps.to_lowercase() == it.to_lowercase() })
     }
 
     fn exec_assignment(&mut self, a: &AssignmentStatementAst) -> R<()> {
@@ -921,12 +927,7 @@ impl Interp {
             && let [CommandBaseAst::Expression(e)] = p.pipeline_elements.as_slice()
             && e.redirections.is_empty()
         {
-            let v = self.eval(&e.expression)?;
-            return Ok(match &v {
-                // A pipeline enumerates; a collected single array result stays that array.
-                Value::List(_) => Value::array(v.to_list()),
-                _ => v,
-            });
+            return self.eval(&e.expression);
         }
         if let StatementAst::Assignment(a) = s {
             self.exec_assignment(a)?;

@@ -448,7 +448,9 @@ impl Interp {
                         cur.push(ch);
                     }
                 }
-                pieces.push(cur);
+                if !cur.is_empty() {
+                    pieces.push(cur);
+                }
                 out.extend(pieces.into_iter().map(Value::string));
                 continue;
             }
@@ -491,33 +493,17 @@ pub fn split_regex(re: &regex::Regex, s: &str, max: i64) -> Vec<String> {
         let groups: Vec<String> = (1..caps.len()).filter_map(|i| caps.get(i).map(|g| g.as_str().to_string())).collect();
         matches.push((m.start(), m.end(), groups));
     }
-    if max < 0 {
+    let n = matches.len();
+    let chosen: Vec<(usize, usize, Vec<String>)> = if max > 0 {
+        matches.into_iter().take((max - 1) as usize).collect()
+    } else if max < 0 {
         let keep = (-max - 1) as usize;
-        let n = matches.len();
-        let use_from = n.saturating_sub(keep);
-        let mut last = 0;
-        let mut first_piece_end = if use_from < n { matches[use_from].0 } else { s.len() };
-        if keep == 0 {
-            first_piece_end = s.len();
-        }
-        pieces.push(s[last..first_piece_end].to_string());
-        if keep > 0 {
-            for (st, en, g) in matches.into_iter().skip(use_from) {
-                if st > last && pieces.len() > 1 {
-                    pieces.push(s[last..st].to_string());
-                }
-                pieces.extend(g);
-                last = en;
-            }
-            pieces.push(s[last..].to_string());
-        }
-        return pieces;
-    }
+        matches.into_iter().skip(n.saturating_sub(keep)).collect()
+    } else {
+        matches
+    };
     let mut last = 0;
-    for (st, en, g) in matches {
-        if max > 0 && pieces.len() as i64 >= max - 1 {
-            break;
-        }
+    for (st, en, g) in chosen {
         pieces.push(s[last..st].to_string());
         pieces.extend(g);
         last = en;

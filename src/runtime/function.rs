@@ -300,7 +300,19 @@ impl Stage for FunctionStage {
             inv.set_note("ScriptLineNumber", Value::Int(self.position.line() as i32));
             inv.set_note("PSScriptRoot", Value::string(dirname(&file)));
             inv.set_note("PSCommandPath", Value::string(file));
-            cx.current.set("MyInvocation", Value::object(inv));
+            let inv = Value::object(inv);
+            cx.current.set("MyInvocation", inv.clone());
+            if self.advanced {
+                cx.current.set(
+                    "PSCmdlet",
+                    Value::Other(Rc::new(super::members::PsCmdlet {
+                        name: self.name.clone(),
+                        set: self.bound.set.clone(),
+                        what_if: self.bound.common.what_if,
+                        invocation: inv,
+                    })),
+                );
+            }
             if self.is_script
                 && let Some(f) = &self.sb.file
             {

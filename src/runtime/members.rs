@@ -138,6 +138,11 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
             if let Some(v) = h.borrow().get_str(name) {
                 return Ok(v.clone());
             }
+            if let Ok(i) = name.parse::<i32>()
+                && let Some(v) = h.borrow().get(&Value::Int(i))
+            {
+                return Ok(v.clone());
+            }
             let h = h.borrow();
             Ok(match lname.as_str() {
                 "count" => Value::Int(h.len() as i32),
@@ -693,6 +698,9 @@ pub fn invoke_method(cx: &mut Interp, obj: &Value, name: &str, args: Vec<Value>)
             _ => Err(method_not_found(obj, name)),
         },
         Value::Other(o) => {
+            if let Some(pc) = o.as_any().downcast_ref::<PsCmdlet>() {
+                return pscmdlet_method(cx, pc, &l, name, args);
+            }
             if let Some(sbld) = o.as_any().downcast_ref::<StringBuilder>() {
                 return string_builder_method(obj, sbld, &l, name, &args);
             }
@@ -1371,6 +1379,29 @@ impl NetObject for PsObjectView {
     }
 }
 
+/// Properties as formatting shows them: note, script and alias properties
+/// (script properties evaluated), in order.
+pub fn display_properties(cx: &mut Interp, v: &Value) -> Vec<(String, Value)> {
+    if let Value::Object(o) = v {
+        let ms: Vec<(String, Member)> = o.borrow().members.values().cloned().collect();
+        if ms.iter().any(|(_, m)| matches!(m, Member::Script(..) | Member::Alias(..))) {
+            let mut out = Vec::new();
+            for (n, m) in ms {
+                match m {
+                    Member::Note(x) => out.push((n, x)),
+                    Member::Script(..) | Member::Alias(..) => {
+                        let x = get_property(cx, v, &n).unwrap_or(Value::Null);
+                        out.push((n, x));
+                    }
+                    _ => {}
+                }
+            }
+            return out;
+        }
+    }
+    property_list(v)
+}
+
 /// The (name, value) properties of a value for formatting, CSV and Select-Object
 /// (note properties and script properties' stored values; hashtables are not expanded).
 pub fn property_list(v: &Value) -> Vec<(String, Value)> {
@@ -1446,6 +1477,88 @@ pub fn property_list(v: &Value) -> Vec<(String, Value)> {
             ]
         }
         _ => Vec::new(),
+    }
+}
+
+/// `$PSCmdlet` of an advanced function.
+pub struct PsCmdlet {
+    pub name: String,
+    pub set: String,
+    pub what_if: bool,
+    pub invocation: Value,
+}
+
+impl NetObject for PsCmdlet {
+    fn type_name(&self) -> String {
+        "System.Management.Automation.PSScriptCmdlet".into()
+    }
+    fn get_property(&self, name: &str) -> Option<Value> {
+        match name.to_ascii_lowercase().as_str() {
+            "parametersetname" => Some(Value::string(self.set.clone())),
+            "myinvocation" => Some(self.invocation.clone()),
+            "commandruntime" => Some(Value::string(self.name.clone())),
+            _ => None,
+        }
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn pscmdlet_method(cx: &mut Interp, c: &PsCmdlet, l: &str, name: &str, args: Vec<Value>) -> R<Value> {
+    let rec_of = |v: &Value| -> ErrorRecord {
+        match v {
+            Value::Error(e) => (**e).clone(),
+            Value::Exception(ex) => ErrorRecord::new((**ex).clone(), &ex.type_name, "NotSpecified", Value::Null),
+            other => {
+                ErrorRecord::new(Exception::runtime(to_string(other)), "RuntimeException", "NotSpecified", Value::Null)
+            }
+        }
+    };
+    match l {
+        "writeerror" => {
+            let mut e = rec_of(&arg(&args, 0));
+            e.from_command = Some(c.name.clone());
+            let pos = cx.pos(crate::syntax::Span::default());
+            let e = if e.position.is_none() { e.with_position(pos) } else { e };
+            cx.write_error(None, e)?;
+            Ok(Value::Null)
+        }
+        "throwterminatingerror" => {
+            let mut e = rec_of(&arg(&args, 0));
+            e.from_command = Some(c.name.clone());
+            e.script_terminating_mark();
+            Err(Flow::error(e))
+        }
+        "writewarning" => {
+            cx.write_warning(None, &arg_s(&args, 0))?;
+            Ok(Value::Null)
+        }
+        "writeverbose" | "writedebug" => {
+            let (pref, prefix) =
+                if l == "writeverbose" { ("VerbosePreference", "VERBOSE: ") } else { ("DebugPreference", "DEBUG: ") };
+            let p = cx.preference(pref, super::binder::ActionPreference::SilentlyContinue);
+            if matches!(p, super::binder::ActionPreference::Continue) {
+                cx.host_line(&format!("{prefix}{}", arg_s(&args, 0)));
+            }
+            Ok(Value::Null)
+        }
+        "writehost" | "writeinformation" => {
+            cx.host_line(&arg_s(&args, 0));
+            Ok(Value::Null)
+        }
+        "writeobject" => Ok(arg(&args, 0)),
+        "shouldprocess" => {
+            if c.what_if {
+                let target = arg_s(&args, 0);
+                let action = if args.len() >= 2 { arg_s(&args, 1) } else { c.name.clone() };
+                cx.host_line(&format!("What if: Performing the operation \"{action}\" on target \"{target}\"."));
+                return Ok(Value::Bool(false));
+            }
+            Ok(Value::Bool(true))
+        }
+        "shouldcontinue" => Ok(Value::Bool(true)),
+        _ => Err(method_not_found(&Value::str(name), name)),
     }
 }
 
@@ -2508,6 +2621,19 @@ pub fn construct(cx: &mut Interp, t: &PsType, args: Vec<Value>) -> R<Value> {
             Value::Credential(Rc::new(Credential { user: arg_s(&args, 0), password: pw }))
         }
         PsType::SecureString => Value::SecureString(Rc::new(SecureString { text: String::new() })),
+        PsType::ErrorRecord => {
+            let ex = match arg(&args, 0) {
+                Value::Exception(e) => (*e).clone(),
+                other => Exception::new("System.Exception", to_string(&other)),
+            };
+            let cat = arg_s(&args, 2);
+            let cat: &'static str = crate::runtime::types::ENUMS
+                .iter()
+                .find(|(n, _, _)| n.ends_with("ErrorCategory"))
+                .and_then(|(_, _, vals)| vals.iter().find(|(n, _)| n.eq_ignore_ascii_case(&cat)).map(|(n, _)| *n))
+                .unwrap_or("NotSpecified");
+            Value::Error(Rc::new(ErrorRecord::new(ex, &arg_s(&args, 1), cat, arg(&args, 3))))
+        }
         PsType::Named(nm) => {
             let lname = nm.to_ascii_lowercase();
             if lname.ends_with("exception") {

@@ -1,24 +1,24 @@
 //! A minimal Out-Default: scalars print as pwsh prints them; objects of the
 //! same shape are collected and rendered as a table (4 or fewer properties) or
-//! a list through `crate::format`'s renderers.
+//! a list through `crate::format`'s renderers; Exchange types use their
+//! views from `crate::format::views`.
 
 use super::convert::{dotnet_to_string, to_string};
 use super::eval::Interp;
-use super::members::property_list;
 use super::value::*;
 use crate::format::list::{ListEntry, render_list};
-use crate::format::table::{Column, TableSpec, render_table};
+use crate::format::table::{Align, Column, TableSpec, render_table};
 use std::io::Write;
 
-/// Pending objects that share a table.
+/// Pending objects that share a table or list.
 #[derive(Default)]
 pub struct OutDefault {
-    /// Column names of the current table (from its first object).
-    columns: Vec<String>,
-    right: Vec<bool>,
-    widths: Vec<Option<usize>>,
+    columns: Vec<Column>,
+    /// Property read for each column.
+    props: Vec<String>,
     rows: Vec<Vec<String>>,
-    type_name: String,
+    /// Shape key of the current group (type name and properties).
+    key: String,
     list: bool,
 }
 
@@ -38,15 +38,7 @@ pub fn cell_text(v: &Value) -> String {
 }
 
 fn is_right(v: &Value) -> bool {
-    matches!(v, Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Decimal(_) | Value::Byte(_))
-}
-
-/// The properties Out-Default shows for an object.
-fn shown_properties(v: &Value) -> Vec<(String, Value)> {
-    match v {
-        Value::Hashtable(_) => Vec::new(),
-        _ => property_list(v),
-    }
+    matches!(v, Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Decimal(_) | Value::Byte(_) | Value::Bool(_))
 }
 
 /// Scalars print one line each.
@@ -72,29 +64,36 @@ fn is_scalar(v: &Value) -> bool {
     )
 }
 
+/// Built-in table views for PowerShell's own types: (type, [(property, width, right)]).
+type ViewCols = &'static [(&'static str, Option<usize>, bool)];
+const PS_VIEWS: &[(&str, ViewCols)] = &[
+    (
+        "Microsoft.PowerShell.Commands.GroupInfo",
+        &[("Count", Some(5), true), ("Name", Some(25), false), ("Group", None, false)],
+    ),
+    ("Microsoft.PowerShell.Commands.GroupInfoNoElement", &[("Count", Some(5), true), ("Name", None, false)]),
+];
+
 impl OutDefault {
-    /// Writes one object.
-    pub fn write(&mut self, cx: &mut Interp, v: Value) {
+    /// Adds one object; completed output goes to `buf`.
+    pub fn write(&mut self, cx: &mut Interp, v: Value, buf: &mut String) {
         if let Some(t) = special_text(&v) {
-            self.flush(cx);
-            let _ = write!(cx.out, "{t}");
+            self.flush(buf);
+            buf.push_str(&t);
             return;
         }
         match &v {
             Value::Error(e) => {
-                self.flush(cx);
-                cx.print_error(e);
+                self.flush(buf);
+                let _ = &e;
             }
             Value::Hashtable(h) => {
                 let entries = h.borrow().entries();
-                if !self.rows.is_empty() && self.type_name != "#hashtable" {
-                    self.flush(cx);
-                }
-                if self.rows.is_empty() {
-                    self.type_name = "#hashtable".into();
-                    self.columns = vec!["Name".into(), "Value".into()];
-                    self.right = vec![false, false];
-                    self.widths = vec![Some(30), None];
+                if self.key != "#hashtable" {
+                    self.flush(buf);
+                    self.key = "#hashtable".into();
+                    self.columns = vec![Column::new("Name").with_width(30), Column::new("Value")];
+                    self.props = vec!["Name".into(), "Value".into()];
                     self.list = false;
                 }
                 for (k, val) in entries {
@@ -102,64 +101,115 @@ impl OutDefault {
                 }
             }
             _ if is_scalar(&v) => {
-                self.flush(cx);
-                let line = match &v {
+                self.flush(buf);
+                match &v {
                     Value::DateTime(d) => {
-                        super::dotnet::format_datetime(*d, "F").unwrap_or_else(|_| d.to_string_en_us())
+                        buf.push_str(&super::dotnet::format_datetime(*d, "F").unwrap_or_else(|_| d.to_string_en_us()));
+                        buf.push('\n');
                     }
-                    Value::Null => return,
-                    other => dotnet_to_string(other),
-                };
-                let _ = writeln!(cx.out, "{line}");
+                    Value::Null => {}
+                    other => {
+                        buf.push_str(&dotnet_to_string(other));
+                        buf.push('\n');
+                    }
+                }
             }
             _ => {
-                let props = shown_properties(&v);
+                let props = super::members::display_properties(cx, &v);
                 if props.is_empty() {
-                    self.flush(cx);
-                    let _ = writeln!(cx.out, "{}", to_string(&v));
+                    self.flush(buf);
+                    buf.push_str(&to_string(&v));
+                    buf.push('\n');
                     return;
                 }
-                let tn = v.type_name();
+                let tn = v.type_names().first().cloned().unwrap_or_default();
                 let names: Vec<String> = props.iter().map(|(n, _)| n.clone()).collect();
-                if self.rows.is_empty() || self.type_name != tn || (self.list && self.columns != names) {
-                    self.flush(cx);
-                    self.type_name = tn;
-                    self.list = names.len() > 4;
-                    self.right = props.iter().map(|(_, v)| is_right(v)).collect();
-                    self.widths = vec![None; names.len()];
-                    self.columns = names;
+                let key = format!("{tn}|{}", if self.list { names.join(",") } else { String::new() });
+                if self.rows.is_empty() || !self.key.starts_with(&format!("{tn}|")) || (self.list && self.key != key) {
+                    self.flush(buf);
+                    self.start_group(&tn, &props);
+                    self.key = format!("{tn}|{}", if self.list { names.join(",") } else { String::new() });
                 }
+                let lookup = |p: &str| props.iter().find(|(n, _)| n.eq_ignore_ascii_case(p)).map(|(_, v)| v.clone());
                 if self.list {
-                    let mut row = Vec::new();
-                    for (n, val) in &props {
-                        row.push(format!("{n}\u{0}{}", cell_text(val)));
-                    }
+                    let row: Vec<String> = self
+                        .props
+                        .iter()
+                        .map(|p| format!("{p}\u{0}{}", lookup(p).map(|v| cell_text(&v)).unwrap_or_default()))
+                        .collect();
                     self.rows.push(row);
                 } else {
-                    let row: Vec<String> = self
-                        .columns
-                        .iter()
-                        .map(|c| {
-                            props
-                                .iter()
-                                .find(|(n, _)| n.eq_ignore_ascii_case(c))
-                                .map(|(_, v)| cell_text(v))
-                                .unwrap_or_default()
-                        })
-                        .collect();
+                    let row: Vec<String> =
+                        self.props.iter().map(|p| lookup(p).map(|v| cell_text(&v)).unwrap_or_default()).collect();
                     self.rows.push(row);
                 }
             }
         }
     }
 
-    /// Prints pending objects.
-    pub fn flush(&mut self, cx: &mut Interp) {
+    fn start_group(&mut self, tn: &str, props: &[(String, Value)]) {
+        if let Some((_, cols)) = PS_VIEWS.iter().find(|(t, _)| *t == tn) {
+            self.list = false;
+            self.props = cols.iter().map(|(p, _, _)| p.to_string()).collect();
+            self.columns = cols
+                .iter()
+                .map(|(p, w, right)| {
+                    let mut c = if *right { Column::right(*p) } else { Column::new(*p) };
+                    if let Some(w) = w {
+                        c = c.with_width(*w);
+                    }
+                    c
+                })
+                .collect();
+            return;
+        }
+        if let Some(view) = crate::format::views::view_for(tn) {
+            if view.shape == crate::format::views::ViewShape::List || view.table.is_empty() {
+                self.list = true;
+                self.props = if view.list.is_empty() {
+                    props.iter().map(|(n, _)| n.clone()).collect()
+                } else {
+                    view.list.iter().map(|s| s.to_string()).collect()
+                };
+                self.columns = Vec::new();
+            } else {
+                self.list = false;
+                self.props = view.table.iter().map(|c| c.property.to_string()).collect();
+                self.columns = view
+                    .table
+                    .iter()
+                    .map(|c| {
+                        let right = c.align == Align::Undefined
+                            && props
+                                .iter()
+                                .find(|(n, _)| n.eq_ignore_ascii_case(c.property))
+                                .is_some_and(|(_, v)| is_right(v));
+                        let mut col = Column::new(c.label).with_align(if right { Align::Right } else { c.align });
+                        if let Some(w) = c.width {
+                            col = col.with_width(w);
+                        }
+                        col
+                    })
+                    .collect();
+            }
+            return;
+        }
+        self.list = props.len() > 4;
+        self.props = props.iter().map(|(n, _)| n.clone()).collect();
+        self.columns = props
+            .iter()
+            .map(|(n, v)| if is_right(v) { Column::right(n.clone()) } else { Column::new(n.clone()) })
+            .collect();
+    }
+
+    /// Renders pending objects into `buf`.
+    pub fn flush(&mut self, buf: &mut String) {
         if self.rows.is_empty() {
+            self.key.clear();
             return;
         }
         let rows = std::mem::take(&mut self.rows);
-        let text = if self.list {
+        if self.list {
             let objs: Vec<Vec<ListEntry>> = rows
                 .iter()
                 .map(|r| {
@@ -171,29 +221,18 @@ impl OutDefault {
                         .collect()
                 })
                 .collect();
-            render_list(&objs)
+            let text = render_list(&objs);
+            for line in text.split_inclusive('\n') {
+                let body = line.strip_suffix('\n').unwrap_or(line);
+                buf.push_str(body.trim_end_matches(' '));
+                if line.ends_with('\n') {
+                    buf.push('\n');
+                }
+            }
         } else {
-            let cols: Vec<Column> = self
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let mut col = if self.right.get(i).copied().unwrap_or(false) {
-                        Column::right(c.clone())
-                    } else {
-                        Column::new(c.clone())
-                    };
-                    if let Some(Some(w)) = self.widths.get(i) {
-                        col = col.with_width(*w);
-                    }
-                    col
-                })
-                .collect();
-            render_table(&TableSpec::new(cols).with_rows(rows))
-        };
-        let _ = write!(cx.out, "{text}");
-        self.columns.clear();
-        self.type_name.clear();
+            buf.push_str(&render_table(&TableSpec::new(self.columns.clone()).with_rows(rows)));
+        }
+        self.key.clear();
     }
 }
 
@@ -202,130 +241,31 @@ pub struct OutDefaultSink;
 
 impl super::command::Sink for OutDefaultSink {
     fn emit(&mut self, cx: &mut Interp, v: Value) -> super::error::R<()> {
+        if let Value::Error(e) = &v {
+            cx.flush_out_default();
+            cx.print_error(e);
+            return Ok(());
+        }
         let mut od = std::mem::take(&mut cx.out_default);
-        od.write(cx, v);
+        let mut buf = String::new();
+        od.write(cx, v, &mut buf);
         cx.out_default = od;
+        if !buf.is_empty() {
+            let _ = write!(cx.out, "{buf}");
+        }
         Ok(())
     }
 }
 
-/// Renders values as Out-String does (without the trailing flush semantics).
-pub fn out_string(values: &[Value]) -> String {
+/// Renders values as Out-String does.
+pub fn out_string(cx: &mut Interp, values: &[Value]) -> String {
     let mut od = OutDefault::default();
     let mut text = String::new();
     for v in values {
-        if let Some(t) = special_text(v) {
-            od_flush_into(&mut od, &mut text);
-            text.push_str(&t);
-            continue;
-        }
-        if is_scalar(v) {
-            od_flush_into(&mut od, &mut text);
-            match v {
-                Value::Null => {}
-                Value::DateTime(d) => {
-                    text.push_str(&super::dotnet::format_datetime(*d, "F").unwrap_or_default());
-                    text.push('\n');
-                }
-                other => {
-                    text.push_str(&dotnet_to_string(other));
-                    text.push('\n');
-                }
-            }
-        } else {
-            od_collect(&mut od, v, &mut text);
-        }
+        od.write(cx, v.clone(), &mut text);
     }
-    od_flush_into(&mut od, &mut text);
+    od.flush(&mut text);
     text
-}
-
-fn od_collect(od: &mut OutDefault, v: &Value, text: &mut String) {
-    // Reuse the same grouping as the console writer.
-    let props = shown_properties(v);
-    if let Value::Hashtable(h) = v {
-        if od.rows.is_empty() || od.type_name != "#hashtable" {
-            od_flush_into(od, text);
-            od.type_name = "#hashtable".into();
-            od.columns = vec!["Name".into(), "Value".into()];
-            od.right = vec![false, false];
-            od.widths = vec![Some(30), None];
-            od.list = false;
-        }
-        for (k, val) in h.borrow().entries() {
-            od.rows.push(vec![cell_text(&k), cell_text(&val)]);
-        }
-        return;
-    }
-    if props.is_empty() {
-        od_flush_into(od, text);
-        text.push_str(&to_string(v));
-        text.push('\n');
-        return;
-    }
-    let tn = v.type_name();
-    let names: Vec<String> = props.iter().map(|(n, _)| n.clone()).collect();
-    if od.rows.is_empty() || od.type_name != tn {
-        od_flush_into(od, text);
-        od.type_name = tn;
-        od.list = names.len() > 4;
-        od.right = props.iter().map(|(_, v)| is_right(v)).collect();
-        od.widths = vec![None; names.len()];
-        od.columns = names;
-    }
-    if od.list {
-        od.rows.push(props.iter().map(|(n, val)| format!("{n}\u{0}{}", cell_text(val))).collect());
-    } else {
-        let row = od
-            .columns
-            .iter()
-            .map(|c| {
-                props.iter().find(|(n, _)| n.eq_ignore_ascii_case(c)).map(|(_, v)| cell_text(v)).unwrap_or_default()
-            })
-            .collect();
-        od.rows.push(row);
-    }
-}
-
-fn od_flush_into(od: &mut OutDefault, text: &mut String) {
-    if od.rows.is_empty() {
-        return;
-    }
-    let rows = std::mem::take(&mut od.rows);
-    if od.list {
-        let objs: Vec<Vec<ListEntry>> = rows
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|cell| {
-                        let (n, v) = cell.split_once('\u{0}').unwrap_or((cell.as_str(), ""));
-                        ListEntry::new(n, v)
-                    })
-                    .collect()
-            })
-            .collect();
-        text.push_str(&render_list(&objs));
-    } else {
-        let cols: Vec<Column> = od
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mut col = if od.right.get(i).copied().unwrap_or(false) {
-                    Column::right(c.clone())
-                } else {
-                    Column::new(c.clone())
-                };
-                if let Some(Some(w)) = od.widths.get(i) {
-                    col = col.with_width(*w);
-                }
-                col
-            })
-            .collect();
-        text.push_str(&render_table(&TableSpec::new(cols).with_rows(rows)));
-    }
-    od.columns.clear();
-    od.type_name.clear();
 }
 
 /// Text produced by Format-Table / Format-List: printed as is.

@@ -59,6 +59,15 @@ pub fn emit_enumerated(cx: &mut Interp, v: Value, out: &mut dyn Sink) -> R<()> {
             Ok(())
         }
         Value::Null => Ok(()),
+        Value::Other(o) => match o.enumerate() {
+            Some(items) => {
+                for it in items {
+                    out.emit(cx, it)?;
+                }
+                Ok(())
+            }
+            None => out.emit(cx, v),
+        },
         _ => out.emit(cx, v),
     }
 }
@@ -99,27 +108,74 @@ pub struct CmdletStage {
     pub info: Rc<CmdletInfo>,
     pub cmd: Box<dyn super::command::Cmdlet>,
     pub call: Call,
+    /// Output so far, for -OutVariable.
+    out_var: Vec<Value>,
+    /// Errors so far, for -ErrorVariable.
+    err_var: Vec<Value>,
+}
+
+/// A sink that copies what passes to a list (-OutVariable).
+struct TeeSink<'a> {
+    inner: &'a mut dyn Sink,
+    copy: &'a mut Vec<Value>,
+}
+
+impl Sink for TeeSink<'_> {
+    fn emit(&mut self, cx: &mut Interp, v: Value) -> R<()> {
+        self.copy.push(v.clone());
+        self.inner.emit(cx, v)
+    }
+}
+
+/// Stores -OutVariable / -ErrorVariable results (`+name` appends).
+fn store_var(cx: &mut Interp, spec: &str, items: &[Value]) {
+    let (append, name) = match spec.strip_prefix('+') {
+        Some(n) => (true, n),
+        None => (false, spec),
+    };
+    let mut all = if append { cx.var_or_null(name).to_list() } else { Vec::new() };
+    all.extend(items.iter().cloned());
+    let _ = cx.set_var(name, Value::array_list(all));
 }
 
 impl CmdletStage {
-    fn run<F>(&mut self, cx: &mut Interp, f: F) -> R<()>
+    fn run<F>(&mut self, cx: &mut Interp, out: &mut dyn Sink, f: F) -> R<()>
     where
-        F: FnOnce(&mut Box<dyn super::command::Cmdlet>, &mut Interp, &mut Call) -> R<()>,
+        F: FnOnce(&mut Box<dyn super::command::Cmdlet>, &mut Interp, &mut Call, &mut dyn Sink) -> R<()>,
     {
         // -ErrorAction for the command's own errors: set the preference while it runs.
         let ea = self.call.bound.common.error_action;
-        let saved = match ea {
-            Some(a) => {
-                let old = cx.current.lookup("ErrorActionPreference");
-                cx.current.set(
-                    "ErrorActionPreference",
-                    super::eval::enum_value("System.Management.Automation.ActionPreference", a.name(), 0),
-                );
-                Some(old)
+        let saved = ea.map(|a| {
+            let local = cx.current.vars.borrow().get("erroractionpreference").map(|v| v.value.clone());
+            cx.current.set(
+                "ErrorActionPreference",
+                super::eval::enum_value("System.Management.Automation.ActionPreference", a.name(), 0),
+            );
+            local
+        });
+        let collect_errors = self.call.bound.common.error_variable.is_some();
+        if collect_errors {
+            cx.error_collectors.push(Vec::new());
+        }
+        let r = match self.call.bound.common.out_variable.clone() {
+            Some(_) => {
+                let mut copy = Vec::new();
+                let r = {
+                    let mut tee = TeeSink { inner: out, copy: &mut copy };
+                    f(&mut self.cmd, cx, &mut self.call, &mut tee)
+                };
+                self.out_var.extend(copy);
+                r
             }
-            None => None,
+            None => f(&mut self.cmd, cx, &mut self.call, out),
         };
-        let r = f(&mut self.cmd, cx, &mut self.call);
+        if collect_errors {
+            let errs = cx.error_collectors.pop().unwrap_or_default();
+            self.err_var.extend(errs.into_iter().map(|e| Value::Error(Rc::new(e))));
+            if let Err(Flow::Error(e)) = &r {
+                self.err_var.push(Value::Error(Rc::new((**e).clone())));
+            }
+        }
         if let Some(old) = saved {
             match old {
                 Some(v) => cx.current.set("ErrorActionPreference", v),
@@ -128,13 +184,21 @@ impl CmdletStage {
                 }
             }
         }
+        if let Some(name) = self.call.bound.common.out_variable.clone() {
+            let items = self.out_var.clone();
+            store_var(cx, &name, &items);
+        }
+        if let Some(name) = self.call.bound.common.error_variable.clone() {
+            let items = self.err_var.clone();
+            store_var(cx, &name, &items);
+        }
         r
     }
 }
 
 impl Stage for CmdletStage {
     fn begin(&mut self, cx: &mut Interp, out: &mut dyn Sink) -> R<()> {
-        self.run(cx, |c, cx, call| c.begin(cx, call, out))
+        self.run(cx, out, |c, cx, call, out| c.begin(cx, call, out))
     }
     fn process(&mut self, cx: &mut Interp, input: Option<Value>, out: &mut dyn Sink) -> R<()> {
         if let Some(v) = &input {
@@ -142,8 +206,7 @@ impl Stage for CmdletStage {
             match binder::bind_pipeline(sig, &mut self.call.bound, v, false) {
                 Ok(true) => {}
                 Ok(false) => {
-                    let e = self.call.error(binder::input_not_bound().to_record(&self.call.name));
-                    let mut e = e;
+                    let mut e = self.call.error(binder::input_not_bound().to_record(&self.call.name));
                     e.target = v.clone();
                     return cx.write_error(self.call.bound.common.error_action, e);
                 }
@@ -155,11 +218,11 @@ impl Stage for CmdletStage {
             }
         }
         self.call.input = input;
-        self.run(cx, |c, cx, call| c.process(cx, call, out))
+        self.run(cx, out, |c, cx, call, out| c.process(cx, call, out))
     }
     fn end(&mut self, cx: &mut Interp, out: &mut dyn Sink) -> R<()> {
         self.call.input = None;
-        self.run(cx, |c, cx, call| c.end(cx, call, out))
+        self.run(cx, out, |c, cx, call, out| c.end(cx, call, out))
     }
 }
 
@@ -235,6 +298,11 @@ impl Interp {
                         Value::Null => {}
                         other => items.push(ArgItem::Positional { value: other.clone(), span: v.span }),
                     }
+                }
+                CommandElementAst::Expression(ExpressionAst::StringConstant(s))
+                    if !end_of_params && s.value == "--" && s.string_const_type == StringConstantType::BareWord =>
+                {
+                    end_of_params = true;
                 }
                 CommandElementAst::Expression(e) => {
                     let mut v = self.eval(e)?;
@@ -319,7 +387,7 @@ impl Interp {
                     pipeline_id: pid,
                     stage: idx,
                 };
-                Ok(Box::new(CmdletStage { info, cmd, call }))
+                Ok(Box::new(CmdletStage { info, cmd, call, out_var: Vec::new(), err_var: Vec::new() }))
             }
             Resolved::Function(f) => {
                 let st = FunctionStage::new(

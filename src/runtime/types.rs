@@ -99,6 +99,11 @@ pub static ENUMS: &[EnumDef] = &[
         ],
     ),
     (
+        "System.MidpointRounding",
+        &["midpointrounding"],
+        &[("ToEven", 0), ("AwayFromZero", 1), ("ToZero", 2), ("ToNegativeInfinity", 3), ("ToPositiveInfinity", 4)],
+    ),
+    (
         "System.StringSplitOptions",
         &["stringsplitoptions"],
         &[("None", 0), ("RemoveEmptyEntries", 1), ("TrimEntries", 2)],

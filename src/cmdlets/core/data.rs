@@ -472,6 +472,14 @@ impl Cmdlet for SortObject {
         let desc_all = call.switch("Descending");
         let items = std::mem::take(&mut self.items);
         let mut rows: Vec<(Vec<Value>, Value)> = Vec::with_capacity(items.len());
+        // pwsh breaks ties by input order, reversed under -Descending.
+        let items = if desc_all {
+            let mut i = items;
+            i.reverse();
+            i
+        } else {
+            items
+        };
         for it in items {
             let mut k = Vec::with_capacity(keys.len());
             for key in &keys {
@@ -657,7 +665,12 @@ impl Cmdlet for MeasureObject {
                         }
                     }
                 } else {
-                    targets.push(Some(p.clone()));
+                    let real = items
+                        .iter()
+                        .flat_map(names_of)
+                        .find(|n| n.eq_ignore_ascii_case(p))
+                        .unwrap_or_else(|| p.clone());
+                    targets.push(Some(real));
                 }
             }
         }
@@ -850,7 +863,7 @@ impl Cmdlet for TeeObject {
             cx.set_var(&var, v)?;
         } else if let Some(path) = call.str("FilePath") {
             let p = cx.resolve_path(&path);
-            let text = crate::runtime::output::out_string(&items);
+            let text = crate::runtime::output::out_string(cx, &items);
             let r = if call.switch("Append") {
                 use std::io::Write;
                 std::fs::OpenOptions::new()

@@ -217,7 +217,7 @@ impl Cmdlet for OutFile {
     fn end(&mut self, cx: &mut Interp, call: &mut Call, _out: &mut dyn Sink) -> R<()> {
         let p = call.str("FilePath").or_else(|| call.str("LiteralPath")).unwrap_or_default();
         let full = resolve(cx, call, &p)?;
-        let mut text = crate::runtime::output::out_string(&self.items);
+        let mut text = crate::runtime::output::out_string(cx, &self.items);
         if call.switch("NoNewline") {
             text = text.trim_end_matches('\n').replace('\n', "");
         }

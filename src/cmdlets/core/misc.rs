@@ -718,7 +718,10 @@ impl Cmdlet for FormatCmd {
                 .iter()
                 .enumerate()
                 .map(|(i, (label, _, w, a))| {
-                    let numeric = rows.first().and_then(|r| r.get(i)).is_some_and(|v| v.is_numeric());
+                    let numeric = rows
+                        .first()
+                        .and_then(|r| r.get(i))
+                        .is_some_and(|v| v.is_numeric() || matches!(v, Value::Bool(_)));
                     let mut c = Column::new(label.clone());
                     c.align = if *a != Align::Undefined {
                         *a

@@ -283,7 +283,7 @@ impl Cmdlet for OutString {
     fn end(&mut self, cx: &mut Interp, call: &mut Call, out: &mut dyn Sink) -> R<()> {
         let items = std::mem::take(&mut self.items);
         if call.switch("Stream") {
-            let text = crate::runtime::output::out_string(&items);
+            let text = crate::runtime::output::out_string(cx, &items);
             for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
                 out.emit(cx, Value::str(line))?;
             }
@@ -293,7 +293,7 @@ impl Cmdlet for OutString {
             let s: String = items.iter().map(crate::runtime::convert::dotnet_to_string).collect();
             return out.emit(cx, Value::string(s));
         }
-        let text = crate::runtime::output::out_string(&items);
+        let text = crate::runtime::output::out_string(cx, &items);
         out.emit(cx, Value::string(text))
     }
 }
