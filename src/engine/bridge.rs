@@ -814,7 +814,14 @@ impl MigrationEngine for Bridge {
 /// `home` (the tenant home, e.g. `SqliteStore::home()`), and resumes the unfinished work
 /// of the store's active batches. Without an engine (the runtime can't start) the tenant
 /// is returned unchanged.
+///
+/// `EXOSH_ENGINE=off` (or `0`, `detached`) leaves the tenant detached (tests of the
+/// cmdlets' detached behaviour).
 pub fn attach(tenant: Tenant, home: &Path) -> Tenant {
+    if std::env::var("EXOSH_ENGINE").is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "off" | "0" | "detached"))
+    {
+        return tenant;
+    }
     match attach_bridge(tenant.clone(), home) {
         Ok((t, _)) => t,
         Err(_) => tenant,
