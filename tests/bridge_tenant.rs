@@ -236,3 +236,53 @@ fn stop_ends_stopped_and_a_later_process_resumes_without_duplicates() {
     assert_eq!(stats(&t2, "erin@contoso.com").user.synced_item_count, 300);
     src.stop();
 }
+
+#[test]
+fn messages_written_but_never_recorded_are_not_duplicated_on_the_next_pass() {
+    let mut src = Dovecot::new(&["frank"]);
+    let frank = common::generate(&src, "frank", 120, 6, &[]);
+    src.start();
+    let home = tempfile::tempdir().expect("home");
+    let t = tenant(home.path(), src.port, &["frank"]);
+    let (t, b) = bridge::attach_bridge(t, home.path()).expect("attach");
+    let created = new_batch(&t, "C1", &[("frank@contoso.com", "frank", common::PASSWORD)], true);
+    wait_status(&t, "C1", &[MigrationBatchStatus::Synced]);
+    assert!(b.wait_idle(created.guid, WAIT));
+    let dir = t.store.maildir_path("frank@contoso.com").expect("maildir");
+    assert_eq!(count_files(&dir), 120);
+    let user = stats(&t, "frank@contoso.com").user.guid.to_string();
+
+    // Roll the sync state back as if the process died after the last five INBOX
+    // messages were renamed into cur/ but before their commit.
+    {
+        let db = rusqlite::Connection::open(home.path().join(bridge::SYNC_DB_FILE)).expect("db");
+        let uids: Vec<i64> = db
+            .prepare("SELECT uid FROM uid_map WHERE user = ?1 AND source_name = 'INBOX' ORDER BY uid DESC LIMIT 5")
+            .expect("prepare")
+            .query_map([&user], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(uids.len(), 5);
+        let lowest = uids.iter().min().copied().unwrap_or(1);
+        db.execute(
+            "DELETE FROM uid_map WHERE user = ?1 AND source_name = 'INBOX' AND uid >= ?2",
+            rusqlite::params![user, lowest],
+        )
+        .expect("delete");
+        db.execute(
+            "UPDATE folder_state SET highest_uid = ?2 WHERE user = ?1 AND source_name = 'INBOX'",
+            rusqlite::params![user, lowest - 1],
+        )
+        .expect("rewind");
+        db.execute("UPDATE user_totals SET synced_items = synced_items - 5 WHERE user = ?1", [&user]).expect("totals");
+    }
+    t.sync_batch_now(&batch(&t, "C1"));
+    assert!(b.wait_idle(created.guid, WAIT));
+    wait_status(&t, "C1", &[MigrationBatchStatus::Synced]);
+    assert_eq!(count_files(&dir), 120, "no duplicates");
+    let p = compare(&frank, &dir, |_| true);
+    assert!(p.is_empty(), "{p:?}");
+    assert_eq!(stats(&t, "frank@contoso.com").user.synced_item_count, 120);
+    src.stop();
+}

@@ -100,6 +100,7 @@ impl SyncDb {
                PRIMARY KEY(user, source_name, uid_validity, uid));
              CREATE TABLE IF NOT EXISTS user_totals(
                user TEXT PRIMARY KEY, synced_items INTEGER NOT NULL, bytes INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS user_start(user TEXT PRIMARY KEY, started INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS lease(
                user TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL, expires INTEGER NOT NULL);",
         )
@@ -275,13 +276,38 @@ impl SyncDb {
         Ok(t)
     }
 
+    /// When this user's first pass started (seconds since the epoch), recorded now if
+    /// it wasn't yet.
+    pub fn mark_started(&self, user: Uuid) -> Result<i64, String> {
+        let c = self.lock()?;
+        c.execute(
+            "INSERT OR IGNORE INTO user_start(user, started) VALUES (?1, ?2)",
+            params![user.to_string(), Utc::now().timestamp()],
+        )
+        .map_err(|e| e.to_string())?;
+        c.query_row("SELECT started FROM user_start WHERE user = ?1", [user.to_string()], |r| r.get(0))
+            .map_err(|e| e.to_string())
+    }
+
+    /// File names (without the `:2,` info) of every message recorded for a user.
+    pub fn known_files(&self, user: Uuid) -> Result<HashSet<String>, String> {
+        let c = self.lock()?;
+        let mut st = c.prepare("SELECT file_name FROM uid_map WHERE user = ?1").map_err(|e| e.to_string())?;
+        let rows = st
+            .query_map([user.to_string()], |r| r.get::<_, String>(0))
+            .map_err(|e| e.to_string())?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| e.to_string())?;
+        Ok(rows.into_iter().map(|f| file_base(&f).to_string()).collect())
+    }
+
     /// Drops everything kept for these users (their batch was removed; the mail stays).
     pub fn forget_users(&self, users: &[Uuid]) -> Result<(), String> {
         let mut c = self.lock()?;
         let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| e.to_string())?;
         for u in users {
             let u = u.to_string();
-            for table in ["folder_state", "uid_map", "user_totals"] {
+            for table in ["folder_state", "uid_map", "user_totals", "user_start"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE user = ?1"), [&u]).map_err(|e| e.to_string())?;
             }
             tx.execute("DELETE FROM lease WHERE user = ?1 AND owner = ?2", params![u, self.owner])
@@ -289,6 +315,52 @@ impl SyncDb {
         }
         tx.commit().map_err(|e| e.to_string())
     }
+}
+
+/// A Maildir file name without its `:2,` info (flags may change, the base does not).
+fn file_base(name: &str) -> &str {
+    name.split_once(':').map_or(name, |(b, _)| b)
+}
+
+/// Removes the messages the engine made durable but the sync state never recorded
+/// (the process died between the rename into `cur/` and the commit): files written by
+/// exosh (`.exosh,` in the name) since `since` (seconds) that are not in `known`. Their
+/// UIDs are above the recorded highest UID, so the next pass copies them again: removing
+/// them is what keeps that from making duplicates. Mail from earlier batches (written
+/// before `since`) and files of other tools are never touched. Returns how many went.
+pub fn remove_unrecorded(root: &Path, known: &HashSet<String>, since: i64) -> std::io::Result<usize> {
+    let mut dirs = vec![root.to_path_buf()];
+    if let Ok(rd) = std::fs::read_dir(root) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with('.') && e.path().is_dir() {
+                dirs.push(e.path());
+            }
+        }
+    }
+    let mut removed = 0;
+    for d in dirs {
+        for sub in ["cur", "new"] {
+            let Ok(rd) = std::fs::read_dir(d.join(sub)) else { continue };
+            let mut any = false;
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !name.contains(".exosh,") {
+                    continue;
+                }
+                let base = file_base(&name);
+                let written = base.split('.').next().and_then(|t| t.parse::<i64>().ok()).unwrap_or(i64::MIN);
+                if written >= since && !known.contains(base) {
+                    std::fs::remove_file(e.path())?;
+                    removed += 1;
+                    any = true;
+                }
+            }
+            if any {
+                std::fs::File::open(d.join(sub))?.sync_all()?;
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// Maps an engine user state to the tenant's status (`incremental`: a pass after the
@@ -632,8 +704,20 @@ impl Bridge {
                 format!("The mailbox for '{}' couldn't be found in the tenant.", u.email_address),
             ));
         };
-        let previous =
-            self.db.folder_states(u.user_guid).map_err(|e| ("MigrationPermanentException".to_string(), e))?;
+        let perm = |e: String| ("MigrationPermanentException".to_string(), e);
+        let since = self.db.mark_started(u.user_guid).map_err(perm)?;
+        let known = self.db.known_files(u.user_guid).map_err(perm)?;
+        let removed = remove_unrecorded(&dest, &known, since).map_err(|e| perm(format!("{}: {e}", dest.display())))?;
+        if removed > 0 {
+            let _ = self.store.record_user_progress(&UserProgress {
+                user_guid: u.user_guid,
+                report: vec![format!(
+                    "Removed {removed} message(s) copied by an interrupted pass but never recorded; they are copied again."
+                )],
+                ..Default::default()
+            });
+        }
+        let previous = self.db.folder_states(u.user_guid).map_err(perm)?;
         let incremental = !previous.is_empty();
         Ok((
             (u.user_guid, incremental),
@@ -912,6 +996,29 @@ mod tests {
             c.execute("UPDATE lease SET owner = 'old', expires = 0 WHERE user = ?1", [u.to_string()]).unwrap();
         }
         assert!(b.try_lease(u).unwrap());
+    }
+
+    #[test]
+    fn only_unrecorded_exosh_files_of_this_pass_are_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        for sub in ["cur", "new", "tmp", ".Sent Items/cur"] {
+            std::fs::create_dir_all(root.join(sub)).unwrap();
+        }
+        let files = [
+            "cur/2000.M1P1Q1.exosh,S=10:2,S",            // recorded
+            "cur/2000.M1P1Q2.exosh,S=10:2,",             // unrecorded: goes
+            ".Sent Items/cur/2001.M1P1Q3.exosh,S=10:2,", // unrecorded: goes
+            "cur/1000.M1P1Q4.exosh,S=10:2,",             // an earlier batch's: stays
+            "cur/2000.M1P1Q5.otherhost:2,",              // another tool's: stays
+        ];
+        for f in files {
+            std::fs::write(root.join(f), b"x").unwrap();
+        }
+        let known: HashSet<String> = ["2000.M1P1Q1.exosh,S=10".to_string()].into_iter().collect();
+        assert_eq!(remove_unrecorded(root, &known, 1500).unwrap(), 2);
+        let left: Vec<bool> = files.iter().map(|f| root.join(f).exists()).collect();
+        assert_eq!(left, [true, false, false, true, true]);
     }
 
     #[test]
