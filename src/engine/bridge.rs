@@ -327,7 +327,8 @@ fn file_base(name: &str) -> &str {
 /// exosh (`.exosh,` in the name) since `since` (seconds) that are not in `known`. Their
 /// UIDs are above the recorded highest UID, so the next pass copies them again: removing
 /// them is what keeps that from making duplicates. Mail from earlier batches (written
-/// before `since`) and files of other tools are never touched. Returns how many went.
+/// before `since`) and files of other tools are never touched. Half-written exosh files
+/// left in `tmp/` go too. Returns how many went.
 pub fn remove_unrecorded(root: &Path, known: &HashSet<String>, since: i64) -> std::io::Result<usize> {
     let mut dirs = vec![root.to_path_buf()];
     if let Ok(rd) = std::fs::read_dir(root) {
@@ -339,7 +340,7 @@ pub fn remove_unrecorded(root: &Path, known: &HashSet<String>, since: i64) -> st
     }
     let mut removed = 0;
     for d in dirs {
-        for sub in ["cur", "new"] {
+        for sub in ["cur", "new", "tmp"] {
             let Ok(rd) = std::fs::read_dir(d.join(sub)) else { continue };
             let mut any = false;
             for e in rd.flatten() {
@@ -349,7 +350,8 @@ pub fn remove_unrecorded(root: &Path, known: &HashSet<String>, since: i64) -> st
                 }
                 let base = file_base(&name);
                 let written = base.split('.').next().and_then(|t| t.parse::<i64>().ok()).unwrap_or(i64::MIN);
-                if written >= since && !known.contains(base) {
+                // tmp/: never delivered, always garbage once no pass runs for this user.
+                if sub == "tmp" || (written >= since && !known.contains(base)) {
                     std::fs::remove_file(e.path())?;
                     removed += 1;
                     any = true;
@@ -1011,14 +1013,15 @@ mod tests {
             ".Sent Items/cur/2001.M1P1Q3.exosh,S=10:2,", // unrecorded: goes
             "cur/1000.M1P1Q4.exosh,S=10:2,",             // an earlier batch's: stays
             "cur/2000.M1P1Q5.otherhost:2,",              // another tool's: stays
+            "tmp/1000.M1P1Q6.exosh,S=10",                // half-written: goes
         ];
         for f in files {
             std::fs::write(root.join(f), b"x").unwrap();
         }
         let known: HashSet<String> = ["2000.M1P1Q1.exosh,S=10".to_string()].into_iter().collect();
-        assert_eq!(remove_unrecorded(root, &known, 1500).unwrap(), 2);
+        assert_eq!(remove_unrecorded(root, &known, 1500).unwrap(), 3);
         let left: Vec<bool> = files.iter().map(|f| root.join(f).exists()).collect();
-        assert_eq!(left, [true, false, false, true, true]);
+        assert_eq!(left, [true, false, false, true, true, false]);
     }
 
     #[test]
