@@ -286,3 +286,39 @@ fn messages_written_but_never_recorded_are_not_duplicated_on_the_next_pass() {
     assert_eq!(stats(&t, "frank@contoso.com").user.synced_item_count, 120);
     src.stop();
 }
+
+#[test]
+fn scheduled_incremental_syncs_pick_up_new_mail_without_a_command() {
+    let mut src = Dovecot::new(&["ivan"]);
+    let ivan = common::generate(&src, "ivan", 40, 9, &[]);
+    src.start();
+    let home = tempfile::tempdir().expect("home");
+    let t = tenant(home.path(), src.port, &["ivan"]);
+    let (t, b) = bridge::attach_bridge(t, home.path()).expect("attach");
+    let created = new_batch(&t, "I1", &[("ivan@contoso.com", "ivan", common::PASSWORD)], true);
+    wait_status(&t, "I1", &[MigrationBatchStatus::Synced]);
+    assert!(b.wait_idle(created.guid, WAIT));
+    let dir = t.store.maildir_path("ivan@contoso.com").expect("maildir");
+    assert_eq!(count_files(&dir), ivan.len());
+    let first_sync = stats(&t, "ivan@contoso.com").user.last_successful_sync;
+    deliver(&src, "ivan", 1);
+    deliver(&src, "ivan", 2);
+    deliver(&src, "ivan", 3);
+    b.schedule_incremental(Duration::from_millis(300));
+    let deadline = Instant::now() + WAIT;
+    while stats(&t, "ivan@contoso.com").user.synced_item_count < 43 {
+        assert!(Instant::now() < deadline, "no incremental pass ran");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(b.wait_idle(created.guid, WAIT));
+    // Several passes ran by now; still each message once.
+    std::thread::sleep(Duration::from_millis(700));
+    assert!(b.wait_idle(created.guid, WAIT));
+    assert_eq!(count_files(&dir), ivan.len() + 3);
+    let s = stats(&t, "ivan@contoso.com");
+    assert_eq!(s.user.synced_item_count, 43);
+    assert_eq!(s.user.status, MigrationUserStatus::Synced);
+    assert!(s.user.last_successful_sync > first_sync);
+    assert_eq!(batch(&t, "I1").status, MigrationBatchStatus::Synced);
+    src.stop();
+}

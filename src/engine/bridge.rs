@@ -498,6 +498,8 @@ impl ProgressSink for StoreSink {
 enum Pick {
     /// Users not in a final state (Queued, Syncing, Starting ...).
     Unfinished,
+    /// The scheduled incremental sync: users that are Synced.
+    Incremental,
     /// Every user that is not Stopped (sync now), or one user.
     All,
 }
@@ -553,6 +555,31 @@ impl Bridge {
     /// The engine.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Runs the incremental sync of every Synced / SyncedWithErrors batch every
+    /// `interval` while the bridge lives (Exchange syncs IMAP batches every 24 hours until
+    /// they are removed).
+    pub fn schedule_incremental(&self, interval: Duration) {
+        let me = self.me.clone();
+        let _ = std::thread::Builder::new().name("exosh-incremental".into()).spawn(move || {
+            loop {
+                std::thread::sleep(interval);
+                let Some(b) = me.upgrade() else { break };
+                b.incremental_pass();
+            }
+        });
+    }
+
+    /// One scheduled incremental pass over the Synced batches (their Synced users).
+    pub fn incremental_pass(&self) {
+        let Ok(batches) = self.store.active_batches() else { return };
+        for batch in batches {
+            let Ok(work) = self.store.batch_work(batch) else { continue };
+            if matches!(work.status, MigrationBatchStatus::Synced | MigrationBatchStatus::SyncedWithErrors) {
+                self.run(batch, Pick::Incremental, None);
+            }
+        }
     }
 
     /// Resumes the unfinished work of `active_batches()` (issue 8): started batches run
@@ -627,6 +654,9 @@ impl Bridge {
                         | MigrationUserStatus::CompletedWithWarnings
                 ),
                 Pick::All => u.status != MigrationUserStatus::Stopped || only.is_some(),
+                Pick::Incremental => {
+                    matches!(u.status, MigrationUserStatus::Synced | MigrationUserStatus::IncrementalSynced)
+                }
             } || u.sync_now;
             if !take {
                 continue;
@@ -923,7 +953,18 @@ pub fn attach_bridge(tenant: Tenant, home: &Path) -> Result<(Tenant, Arc<Bridge>
     let bridge = Bridge::new(tenant.store.clone(), home, config)?;
     let t = tenant.with_engine(bridge.clone());
     bridge.resume();
+    bridge.schedule_incremental(sync_interval());
     Ok((t, bridge))
+}
+
+/// The interval of incremental syncs: `EXOSH_SYNC_INTERVAL` (seconds, for tests), else
+/// 24 hours.
+pub fn sync_interval() -> Duration {
+    std::env::var("EXOSH_SYNC_INTERVAL")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map_or(Duration::from_secs(24 * 3600), Duration::from_secs_f64)
 }
 
 /// The home of a store path (`<home>/exosh.db` → `<home>`).
