@@ -322,3 +322,30 @@ fn scheduled_incremental_syncs_pick_up_new_mail_without_a_command() {
     assert_eq!(batch(&t, "I1").status, MigrationBatchStatus::Synced);
     src.stop();
 }
+
+#[test]
+fn test_server_really_connects_and_reports_exchanges_message() {
+    let mut src = Dovecot::new(&["judy"]);
+    src.start();
+    let home = tempfile::tempdir().expect("home");
+    let t = tenant(home.path(), src.port, &["judy"]);
+    let (t, _b) = bridge::attach_bridge(t, home.path()).expect("attach");
+    let ep = t.store.get_endpoints(Some("IMAPEndpoint"), None).expect("endpoints").remove(0);
+    let ok = t.test_server(&ep, Some("IMAPEndpoint".into()));
+    assert_eq!(ok.result, TestMigrationServerAvailabilityResult::Success, "{}", ok.error_detail);
+    assert_eq!(ok.tested_endpoint.as_deref(), Some("IMAPEndpoint"));
+    let mut closed = ep.clone();
+    closed.port = common::free_port();
+    let bad = t.test_server(&closed, None);
+    assert_eq!(bad.result, TestMigrationServerAvailabilityResult::Failed);
+    assert_eq!(bad.message, "The connection to the server '127.0.0.1' could not be completed.");
+    assert!(bad.error_detail.contains("MigrationServerConnectionFailedException"), "{}", bad.error_detail);
+    // Self-signed certificate without -AcceptUntrustedCertificates: refused.
+    let mut tls = ep.clone();
+    tls.security = IMAPSecurityMechanism::Tls;
+    assert_eq!(t.test_server(&tls, None).result, TestMigrationServerAvailabilityResult::Failed);
+    tls.accept_untrusted_certificates = true;
+    let r = t.test_server(&tls, None);
+    assert_eq!(r.result, TestMigrationServerAvailabilityResult::Success, "{}", r.error_detail);
+    src.stop();
+}
