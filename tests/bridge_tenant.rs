@@ -349,3 +349,34 @@ fn test_server_really_connects_and_reports_exchanges_message() {
     assert_eq!(r.result, TestMigrationServerAvailabilityResult::Success, "{}", r.error_detail);
     src.stop();
 }
+
+#[test]
+fn a_stop_made_by_another_process_reaches_the_one_that_runs_the_batch() {
+    let mut src = Dovecot::new(&["kate"]);
+    common::generate(&src, "kate", 5000, 10, &[]);
+    src.start();
+    let home = tempfile::tempdir().expect("home");
+    let t = tenant(home.path(), src.port, &["kate"]);
+    // Two engines on one home, as two exosh processes would have.
+    let (runner, a) = bridge::attach_bridge(t.clone(), home.path()).expect("attach a");
+    let (other, b) = bridge::attach_bridge(Tenant::new(t.store.clone()), home.path()).expect("attach b");
+    assert_ne!(a.sync_db().owner(), b.sync_db().owner());
+    let created = new_batch(&runner, "X1", &[("kate@contoso.com", "kate", common::PASSWORD)], true);
+    let deadline = Instant::now() + WAIT;
+    while stats(&other, "kate@contoso.com").user.synced_item_count == 0 {
+        assert!(Instant::now() < deadline, "nothing copied");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The other process cannot take the user while the runner holds its lease.
+    assert!(b.running_users(created.guid).is_empty());
+    other.stop_batch("X1").expect("stop");
+    let stopped = wait_status(&other, "X1", &[MigrationBatchStatus::Stopped]);
+    assert!(a.wait_idle(created.guid, WAIT));
+    assert_eq!(stopped.counts.stopped, 1);
+    let s = stats(&other, "kate@contoso.com");
+    assert_eq!(s.user.status, MigrationUserStatus::Stopped);
+    assert!(s.user.synced_item_count < 5000, "stopped before the end");
+    let dir = other.store.maildir_path("kate@contoso.com").expect("maildir");
+    assert_eq!(count_files(&dir), s.user.synced_item_count as usize, "the message in flight was finished and counted");
+    src.stop();
+}

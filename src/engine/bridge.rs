@@ -46,6 +46,8 @@ pub const SYNC_DB_FILE: &str = "engine-sync.db";
 pub const LEASE_SECS: i64 = 30;
 /// How often held leases are renewed.
 const RENEW_EVERY: Duration = Duration::from_secs(5);
+/// How often running batches are checked for a stop or remove made by another process.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
 /// MaxConcurrentMigrations used for `Unlimited`.
 const UNLIMITED_CONCURRENCY: usize = 1000;
 
@@ -537,14 +539,41 @@ impl Bridge {
         std::thread::Builder::new()
             .name("exosh-lease".into())
             .spawn(move || {
+                let mut last_renew = std::time::Instant::now();
                 loop {
-                    std::thread::sleep(RENEW_EVERY);
+                    std::thread::sleep(WATCH_EVERY);
                     let Some(b) = weak.upgrade() else { break };
-                    let _ = b.db.renew();
+                    if last_renew.elapsed() >= RENEW_EVERY {
+                        let _ = b.db.renew();
+                        last_renew = std::time::Instant::now();
+                    }
+                    b.follow_other_processes();
                 }
             })
             .map_err(|e| e.to_string())?;
         Ok(bridge)
+    }
+
+    /// Another exosh process may have run Stop-/Remove-MigrationBatch on a batch this
+    /// one runs: the store says so (Stopping / Removing), so stop the users here; the
+    /// batch is settled when they end.
+    fn follow_other_processes(&self) {
+        let running: Vec<(Uuid, Vec<Uuid>)> = match self.running.lock() {
+            Ok(r) => r.users.iter().map(|(b, u)| (*b, u.iter().copied().collect())).collect(),
+            Err(_) => return,
+        };
+        for (batch, users) in running {
+            let filter = crate::tenant::BatchFilter { identity: Some(batch.to_string()), ..Default::default() };
+            let Ok(found) = self.store.get_batches(&filter) else { continue };
+            let stop = found
+                .first()
+                .is_none_or(|b| matches!(b.status, MigrationBatchStatus::Stopping | MigrationBatchStatus::Removing));
+            if stop {
+                for u in users {
+                    self.engine.stop_batch(&u.to_string());
+                }
+            }
+        }
     }
 
     /// The bridge database.
