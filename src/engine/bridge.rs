@@ -678,6 +678,7 @@ impl Bridge {
                     MigrationUserStatus::Synced
                         | MigrationUserStatus::Failed
                         | MigrationUserStatus::Stopped
+                        | MigrationUserStatus::Stopping
                         | MigrationUserStatus::IncrementalSynced
                         | MigrationUserStatus::Completed
                         | MigrationUserStatus::CompletedWithWarnings
@@ -939,7 +940,18 @@ impl MigrationEngine for Bridge {
     }
 
     fn stop_user(&self, batch: Uuid, user: Uuid) {
-        self.stop_users(batch, Some(user));
+        if self.running_users(batch).contains(&user) {
+            self.engine.stop_batch(&user.to_string());
+            return;
+        }
+        // Not running here: unless another process runs it, it is stopped now.
+        if !matches!(self.db.leased_elsewhere(user), Ok(true)) {
+            let _ = self.store.record_user_progress(&UserProgress {
+                user_guid: user,
+                status: Some(MigrationUserStatus::Stopped),
+                ..Default::default()
+            });
+        }
     }
 
     fn test_server(&self, endpoint: &MigrationEndpoint) -> TestMigrationServerAvailabilityOutcome {
