@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
 use super::availability::{self, AvailabilityOutcome};
+use super::error::MigrationError;
 use super::sink::{Event, ProgressSink, UserProgress, UserState};
 use super::spec::{BatchSpec, Credentials, ServerSpec};
 use super::sync::{self, JobCtx, Tuning};
@@ -61,13 +62,24 @@ struct TrackingSink {
 
 impl ProgressSink for TrackingSink {
     fn record(&self, event: &Event) -> Result<(), String> {
-        self.inner.record(event)?;
-        if let Ok(mut users) = self.users.lock()
-            && let Some(u) = users.iter_mut().find(|u| u.job_id == event.job_id())
+        let result = self.inner.record(event);
+        let shown = match (&result, event) {
+            (Ok(()), _) => Some(event.clone()),
+            // the caller could not save a status: still show the user as failed here
+            (Err(e), Event::Status { job_id, .. }) => Some(Event::Status {
+                job_id: job_id.clone(),
+                state: UserState::Failed,
+                error: Some(MigrationError::sink(e.clone())),
+            }),
+            (Err(_), _) => None,
+        };
+        if let Some(shown) = shown
+            && let Ok(mut users) = self.users.lock()
+            && let Some(u) = users.iter_mut().find(|u| u.job_id == shown.job_id())
         {
-            u.apply(event);
+            u.apply(&shown);
         }
-        Ok(())
+        result
     }
 }
 
@@ -221,5 +233,62 @@ fn raise_fd_limit() {
             lim.rlim_cur = lim.rlim_max;
             libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::spec::{Authentication, Credentials, JobSpec, Limits, Security};
+
+    #[test]
+    fn a_sink_that_refuses_fails_the_user_and_the_batch_ends() {
+        let engine = Engine::new(EngineConfig::default()).expect("engine");
+        let server = ServerSpec {
+            host: "127.0.0.1".into(),
+            port: 9,
+            security: Security::None,
+            accept_untrusted_certificates: false,
+            authentication: Authentication::Basic,
+        };
+        let job = |id: &str| JobSpec {
+            job_id: id.into(),
+            server: server.clone(),
+            credentials: Credentials { user_name: "u".into(), password: "p".into(), user_root: None },
+            destination: std::env::temp_dir().join("exosh-never-written"),
+            exclude_folders: vec![],
+            limits: Limits::default(),
+            previous: vec![],
+        };
+        let sink = Arc::new(crate::engine::sink::MemorySink::failing_for("bad"));
+        let batch = BatchSpec {
+            batch_id: "b".into(),
+            endpoint_id: "e".into(),
+            max_concurrent_migrations: 1,
+            jobs: vec![job("bad"), job("good")],
+        };
+        engine.start_batch(batch, sink.clone()).expect("start");
+        assert!(engine.wait_batch("b", Duration::from_secs(30)));
+        let p = engine.batch_progress("b").expect("progress");
+        assert!(p.is_finished());
+        assert_eq!(p.users[0].state, UserState::Failed);
+        assert_eq!(p.users[0].error.as_ref().map(|e| e.kind), Some(crate::engine::ErrorKind::Sink));
+        // the other user ran (and failed on its own: nothing listens on port 9)
+        assert_eq!(p.users[1].state, UserState::Failed);
+        assert_eq!(p.users[1].error.as_ref().map(|e| e.kind), Some(crate::engine::ErrorKind::ConnectionFailed));
+        assert!(sink.user("bad").is_none(), "the refusing sink stored nothing");
+        assert!(
+            engine
+                .start_batch(
+                    BatchSpec {
+                        batch_id: "b".into(),
+                        endpoint_id: "e".into(),
+                        max_concurrent_migrations: 1,
+                        jobs: vec![]
+                    },
+                    sink
+                )
+                .is_ok()
+        );
     }
 }

@@ -257,6 +257,11 @@ impl MemorySink {
         Self::default()
     }
 
+    /// A sink that refuses every event of `job_id` (to test sink failures).
+    pub fn failing_for(job_id: &str) -> Self {
+        MemorySink { fail_job: Some(job_id.to_string()), ..Self::default() }
+    }
+
     /// All events so far, in order.
     pub fn events(&self) -> Vec<Event> {
         self.events.lock().map(|e| e.clone()).unwrap_or_default()

@@ -360,6 +360,8 @@ async fn sync_folder(
     let mut pending: Vec<PendingFile> = Vec::new();
     let mut pending_bytes = 0u64;
     let mut stopped = false;
+    // highest UID handed to a flush (everything up to it is copied or skipped)
+    let mut flushed_upto = prev;
     let tuning = ctx.tuning;
     let mut chunk_start = 0;
     while chunk_start < to_copy.len() && !stopped {
@@ -405,6 +407,7 @@ async fn sync_folder(
                     }
                 }
                 flush = Some(spawn_flush(ctx, &mdf, std::mem::take(&mut pending), commit));
+                flushed_upto = upto;
                 pending_bytes = 0;
             }
             if ctx.stop.load(Ordering::SeqCst) {
@@ -416,7 +419,7 @@ async fn sync_folder(
     finish(flush.take()).await?;
     mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
     let last_uid = if stopped {
-        pending.last().map(|p| p.uid).unwrap_or(prev)
+        pending.last().map(|p| p.uid).unwrap_or(flushed_upto).max(flushed_upto)
     } else {
         metas.last().map(|m| m.0).unwrap_or(prev).max(prev)
     };
