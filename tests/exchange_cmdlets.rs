@@ -265,6 +265,15 @@ fn whatif_and_confirm_as_pwsh() {
     );
     assert!(r.out.contains("on target \"fabrikam.com\""), "{}", r.out);
     assert!(state(dir).starts_with("STATE 2 "), "{}", state(dir));
+    // $ConfirmPreference = 'Medium' makes New-* ask; 'None' silences Remove-*.
+    let r = run(dir, "$ConfirmPreference = 'Medium'\nNew-AcceptedDomain -Name x.com -DomainName x.com\n");
+    assert!(r.err.contains("PowerShell is in NonInteractive mode."), "{}", r.err);
+    let r = run(
+        dir,
+        "$ConfirmPreference = 'None'\nRemove-AcceptedDomain fabrikam.com\nNew-AcceptedDomain -Name fabrikam.com -DomainName fabrikam.com | Out-Null\n",
+    );
+    assert_eq!(r.err, "");
+    assert!(state(dir).starts_with("STATE 2 "), "{}", state(dir));
     // Yes removes; -Confirm:$false skips the prompt.
     let r = run_with(dir, "Remove-MigrationBatch -Identity B1\n", Some("y\n"));
     assert_eq!(r.err, "");

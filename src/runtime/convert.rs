@@ -466,11 +466,11 @@ pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
                 _ => to_num(v).ok_or_else(|| cannot_convert(v, &tn, ""))?,
             };
             let d = match n {
-                Num::Double(d) => Decimal::from_f64_retain(d)
-                    .map(|x| {
-                        x.round_dp(if d.abs() < 1.0 { 28 } else { 15 - (d.abs().log10().floor() as u32 + 1).min(15) })
-                    })
-                    .map(|x| x.normalize()),
+                // .NET converts a double to decimal through 15 significant digits.
+                Num::Double(d) if d.is_finite() => {
+                    Decimal::from_scientific(&format!("{d:.14e}")).ok().map(|x| x.normalize())
+                }
+                Num::Double(_) => None,
                 other => other.as_decimal(),
             };
             d.map(Value::Decimal).ok_or_else(|| cannot_convert(v, &tn, ""))
@@ -712,6 +712,14 @@ mod tests {
         assert_eq!(convert_to(&Value::Double(3.5), &PsType::Int).unwrap(), Value::Int(4));
         assert_eq!(convert_to(&Value::str(" 42 "), &PsType::Int).unwrap(), Value::Int(42));
         assert!(convert_to(&Value::str("abc"), &PsType::Int).is_err());
+    }
+
+    #[test]
+    fn double_to_decimal_keeps_15_digits() {
+        let d = convert_to(&Value::Double(0.1), &PsType::Decimal).unwrap();
+        assert_eq!(to_string(&d), "0.1");
+        let d = convert_to(&Value::Double(4567.123456789), &PsType::Decimal).unwrap();
+        assert_eq!(to_string(&d), "4567.123456789");
     }
 
     #[test]

@@ -181,6 +181,26 @@ impl Interp {
     }
 
     pub fn set_var_in(&mut self, scope: &Rc<Scope>, name: &str, value: Value) -> R<()> {
+        if name.len() <= 12 && self.special_set(name, &value)? {
+            return Ok(());
+        }
+        {
+            let k = super::scope::key(name);
+            let mut vars = scope.vars.borrow_mut();
+            if let Some(var) = vars.get_mut(k.as_ref()) {
+                var.value = match &var.constraint {
+                    Some(t) => convert::convert_to(&value, t).map_err(|m| invalid_cast(&m))?,
+                    None => value,
+                };
+                return Ok(());
+            }
+        }
+        scope.set(name, value);
+        Ok(())
+    }
+
+    /// Assignments to automatic variables; true when handled.
+    fn special_set(&mut self, name: &str, value: &Value) -> R<bool> {
         if name == "?" || name.eq_ignore_ascii_case("true") || name.eq_ignore_ascii_case("false") {
             return Err(Flow::error(ErrorRecord::new(
                 Exception::new(
@@ -193,17 +213,12 @@ impl Interp {
             )));
         }
         if name.eq_ignore_ascii_case("null") {
-            return Ok(());
+            return Ok(true);
         }
         if name.eq_ignore_ascii_case("LASTEXITCODE") {
-            self.last_exit_code = convert::to_num(&value).and_then(|n| n.as_i64()).unwrap_or(0) as i32;
+            self.last_exit_code = convert::to_num(value).and_then(|n| n.as_i64()).unwrap_or(0) as i32;
         }
-        let value = match scope.local_constraint(name) {
-            Some(t) => convert::convert_to(&value, &t).map_err(|m| invalid_cast(&m))?,
-            None => value,
-        };
-        scope.set(name, value);
-        Ok(())
+        Ok(false)
     }
 
     /// Reads `$scope:name`, `$env:NAME`, `$variable:name`.
@@ -1001,11 +1016,12 @@ impl Interp {
         let saved_src = std::mem::replace(&mut self.source, sb.source.clone());
         let saved_file = std::mem::replace(&mut self.file, sb.file.clone());
         let old_under = if new_scope { None } else { self.current.lookup("_") };
-        let old_args = if new_scope { None } else { self.current.lookup("args") };
+        let sets_args = new_scope || !args.is_empty() || sb.ast.param_block.is_some();
+        let old_args = if new_scope || !sets_args { None } else { self.current.lookup("args") };
         if let Some(u) = &dollar_under {
             self.current.set("_", u.clone());
         }
-        let r = self.run_sb_blocks(sb, args, dollar_under.is_some(), out);
+        let r = self.run_sb_blocks(sb, args, sets_args, out);
         if !new_scope {
             if dollar_under.is_some() {
                 self.current.set("_", old_under.unwrap_or(Value::Null));
@@ -1023,7 +1039,7 @@ impl Interp {
         }
     }
 
-    fn run_sb_blocks(&mut self, sb: &Rc<ScriptBlock>, args: Vec<Value>, _has_input: bool, out: &mut dyn Sink) -> R<()> {
+    fn run_sb_blocks(&mut self, sb: &Rc<ScriptBlock>, args: Vec<Value>, sets_args: bool, out: &mut dyn Sink) -> R<()> {
         let ast = sb.ast.clone();
         // Bind simple param() from positional args.
         let mut rest = args;
@@ -1038,7 +1054,9 @@ impl Interp {
             super::function::set_param_vars(self, pb, &f, &bound)?;
             rest = bound.extra.clone();
         }
-        self.current.set("args", Value::array(rest));
+        if sets_args {
+            self.current.set("args", Value::array(rest));
+        }
         if let Some(b) = &ast.begin_block {
             self.exec_block(&b.statements, out)?;
         }
@@ -1219,12 +1237,12 @@ pub fn render_error(e: &ErrorRecord) -> String {
     };
     let msg = e.message();
     match &e.position {
-        Some(p) if p.source.is_some() => {
+        // ConciseView shows the position block for errors in script files.
+        Some(p) if p.source.is_some() && p.file.is_some() => {
             let src = p.source.clone().unwrap_or_else(|| Rc::from(""));
             let mut out = String::new();
-            match &p.file {
-                Some(f) => out.push_str(&format!("{prefix}: {f}:{}\n", p.line())),
-                None => out.push_str(&format!("{prefix}: \n")),
+            if let Some(f) = &p.file {
+                out.push_str(&format!("{prefix}: {f}:{}\n", p.line()));
             }
             out.push_str(&crate::syntax::render_position(&src, Span::new(p.start, p.end), &msg));
             out

@@ -257,8 +257,18 @@ impl Ex<'_> {
         let confirm = match self.call.bound.common.confirm {
             Some(c) => c,
             None => {
+                // ConfirmImpact High for the cmdlets that prompt by default
+                // (Remove-*), Medium for the others; pwsh prompts when the
+                // impact reaches $ConfirmPreference (default High).
                 let pref = self.cx.get_var("ConfirmPreference").map(|v| to_string(&v)).unwrap_or_default();
-                prompt_by_default && !pref.eq_ignore_ascii_case("none")
+                let level = match pref.trim().to_ascii_lowercase().as_str() {
+                    "none" => 4,
+                    "low" => 1,
+                    "medium" => 2,
+                    _ => 3,
+                };
+                let impact = if prompt_by_default { 3 } else { 2 };
+                impact >= level
             }
         };
         if !confirm {
