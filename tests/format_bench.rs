@@ -26,7 +26,7 @@ fn columns() -> Vec<Column> {
     vec![Column::new("Identity"), Column::new("BatchId"), Column::new("Status"), Column::right("SyncedItemCount")]
 }
 
-const LIMIT: Duration = Duration::from_millis(if cfg!(debug_assertions) { 2000 } else { 100 });
+const LIMIT: Duration = Duration::from_millis(if cfg!(debug_assertions) { 5000 } else { 100 });
 
 #[test]
 fn ten_thousand_rows_render_table() {

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use exosh::format::{
-    Align, ByteQuantifiedSize, Column, FORMAT_ENUMERATION_LIMIT, ListEntry, TableSpec, View, ViewShape,
-    format_enumeration, render_list, render_table, view_for, views,
+    ByteQuantifiedSize, Column, FORMAT_ENUMERATION_LIMIT, ListEntry, TableSpec, View, ViewShape, format_enumeration,
+    render_list, render_table, view_for, views,
 };
 
 type Obj = HashMap<&'static str, String>;
@@ -23,22 +23,11 @@ fn view(name: &str) -> &'static View {
     }
 }
 
-/// The view's default table over some objects. A column the view leaves
-/// `Undefined` takes its alignment from the first object's value, as pwsh
-/// does (the runtime decides from the value's type: numbers and booleans
-/// right); here a value made of digits stands for a number.
+/// The view's default table over some objects. View columns keep their own
+/// alignment (left when the view states none), whatever the values.
 fn table_of(v: &View, objects: &[Obj]) -> String {
     let rows: Vec<Vec<String>> = objects.iter().map(|o| v.table_row(|p| o.get(p).cloned())).collect();
-    let mut columns = v.table_columns();
-    if let Some(first) = rows.first() {
-        for (c, value) in columns.iter_mut().zip(first) {
-            let numeric = !value.is_empty() && value.chars().all(|ch| ch.is_ascii_digit());
-            if c.align == Align::Undefined && (numeric || value == "True" || value == "False") {
-                c.align = Align::Right;
-            }
-        }
-    }
-    render_table(&TableSpec::new(columns).with_rows(rows))
+    render_table(&TableSpec::new(v.table_columns()).with_rows(rows))
 }
 
 /// The view's list over some objects.
@@ -439,6 +428,36 @@ fn samples(v: &View) -> Vec<Obj> {
             ("IsValid", "True"),
             ("ObjectState", "Unchanged"),
         ])],
+        "GroupInfo" => vec![
+            obj(&[
+                ("Count", "2"),
+                ("Name", "Synced"),
+                ("Group", "{terrya@contoso.edu, paulc@contoso.edu}"),
+                ("Values", "{Synced}"),
+            ]),
+            obj(&[("Count", "1"), ("Name", "Failed"), ("Group", "{annb@contoso.edu}"), ("Values", "{Failed}")]),
+        ],
+        "GroupInfoNoElement" => vec![
+            obj(&[("Count", "2"), ("Name", "Synced"), ("Values", "{Synced}")]),
+            obj(&[("Count", "1"), ("Name", "Failed"), ("Values", "{Failed}")]),
+        ],
+        "DictionaryEntry" => vec![
+            obj(&[("Name", "EmailAddress"), ("Value", "terrya@contoso.edu")]),
+            obj(&[("Name", "UserName"), ("Value", "terry.adams")]),
+        ],
+        "TimeSpan" => vec![obj(&[
+            ("Days", "0"),
+            ("Hours", "1"),
+            ("Minutes", "2"),
+            ("Seconds", "3"),
+            ("Milliseconds", "0"),
+            ("Ticks", "37230000000"),
+            ("TotalDays", "0.0430902777777778"),
+            ("TotalHours", "1.03416666666667"),
+            ("TotalMinutes", "62.05"),
+            ("TotalSeconds", "3723"),
+            ("TotalMilliseconds", "3723000"),
+        ])],
         other => panic!("no sample objects for {other}: add some"),
     }
 }
@@ -456,4 +475,36 @@ fn every_view_has_samples_and_snapshots() {
         text.push_str(&list_of(v, &objects));
         insta::assert_snapshot!(format!("view_{}", v.short_name()), text);
     }
+}
+
+#[test]
+fn conformance_group_and_hashtable_views() {
+    // group-003: 1..20 | Group-Object -Property {$_ % 2}
+    let evens: Vec<String> = (1..=10).map(|i| (i * 2).to_string()).collect();
+    let odds: Vec<String> = (0..10).map(|i| (i * 2 + 1).to_string()).collect();
+    let groups = [
+        obj(&[("Count", "10"), ("Name", "0"), ("Group", &format_enumeration(&evens, 4))]),
+        obj(&[("Count", "10"), ("Name", "1"), ("Group", &format_enumeration(&odds, 4))]),
+    ];
+    assert_eq!(
+        table_of(view("Microsoft.PowerShell.Commands.GroupInfo"), &groups),
+        "\nCount Name                      Group\n----- ----                      -----\n   10 0                         {2, 4, 6, 8…}\n   10 1                         {1, 3, 5, 7…}\n\n"
+    );
+    // group-002: ... | Group-Object -Property weight -NoElement
+    let counts = [
+        obj(&[("Count", "1"), ("Name", "1")]),
+        obj(&[("Count", "1"), ("Name", "3")]),
+        obj(&[("Count", "2"), ("Name", "7")]),
+    ];
+    assert_eq!(
+        table_of(view("GroupInfoNoElement"), &counts),
+        "\nCount Name\n----- ----\n    1 1\n    1 3\n    2 7\n\n"
+    );
+    // hash-005: a hashtable prints its entries with the DictionaryEntry view
+    let items: Vec<String> = (0..=255).map(|i: i32| i.to_string()).collect();
+    let entry = [obj(&[("Name", "array"), ("Value", &format_enumeration(&items, 4))])];
+    assert_eq!(
+        table_of(view("System.Collections.DictionaryEntry"), &entry),
+        "\nName                           Value\n----                           -----\narray                          {0, 1, 2, 3…}\n\n"
+    );
 }

@@ -304,9 +304,10 @@ fn mailboxes_and_their_maildirs() {
     std::fs::create_dir_all(root.join(".Projects.2024/cur")).unwrap();
     std::fs::write(root.join(".Projects.2024/cur/5.host:2,"), vec![b'x'; 7]).unwrap();
     let st = s.mailbox_statistics("Terry.Adams").unwrap();
-    assert_eq!((st.item_count, st.total_item_size), (4, 1707));
-    assert_eq!((st.deleted_item_count, st.total_deleted_item_size), (1, 50));
-    assert_eq!(prop(&st, "TotalItemSize").display(), "1.667 KB (1,707 bytes)");
+    // Deleted Items counts in ItemCount; DeletedItemCount is Recoverable Items.
+    assert_eq!((st.item_count, st.total_item_size), (5, 1757));
+    assert_eq!((st.deleted_item_count, st.total_deleted_item_size), (0, 0));
+    assert_eq!(prop(&st, "TotalItemSize").display(), "1.716 KB (1,757 bytes)");
     let fs = s.mailbox_folder_statistics("Terry.Adams", false).unwrap();
     let paths: Vec<&str> = fs.iter().map(|f| f.folder_path.as_str()).collect();
     assert_eq!(
@@ -326,6 +327,14 @@ fn mailboxes_and_their_maildirs() {
     assert_eq!(fs[1].folder_type, "Inbox");
     assert_eq!(fs[6].folder_type, "SentItems");
     assert_eq!(fs[6].identity(), "Terry.Adams\\Sent Items");
+    // -FolderScope
+    let scoped =
+        |scope| fs.iter().filter(|f| maildir::in_scope(f, scope)).map(|f| f.folder_path.as_str()).collect::<Vec<_>>();
+    assert_eq!(scoped(ElcFolderType::Inbox), ["/Inbox"]);
+    assert_eq!(scoped(ElcFolderType::SentItems), ["/Sent Items"]);
+    assert_eq!(scoped(ElcFolderType::Personal), ["/Projects/2024"]);
+    assert_eq!(scoped(ElcFolderType::All).len(), 7);
+    assert!(scoped(ElcFolderType::Calendar).is_empty());
     // Remove: the row goes, the Maildir is kept aside (soft delete).
     s.remove_mailbox("Terry.Adams").unwrap();
     assert!(!root.exists());
@@ -687,6 +696,11 @@ fn migration_users_and_engine_progress() {
     assert_eq!(work.users[0].user_name, "terry.adams");
     assert!(work.users[0].maildir.as_ref().unwrap().ends_with("mailboxes/terry.adams@contoso.com"));
     assert_eq!(s.active_batches().unwrap(), [b.guid]);
+    assert!(work.users.iter().all(|u| u.last_successful_sync.is_none() && u.start_after.is_none()));
+    s.record_endpoint_activity(work.endpoint.guid, 3, 0).unwrap();
+    let ep = s.get_endpoints(Some("IMAPEndpoint"), None).unwrap().remove(0);
+    assert_eq!((ep.active_migration_count, ep.active_incremental_sync_count), (Some(3), Some(0)));
+    assert_eq!(prop(&ep, "ActiveMigrationCount"), PropValue::Int(3));
 
     // User identities: email and GUID.
     let u = s
@@ -1246,4 +1260,20 @@ fn validating_a_batch_changes_nothing() {
         .unwrap_err();
     assert!(e.message.starts_with("Row 2: A recipient wasn't found for ghost@contoso.com"));
     assert_eq!(snapshot(&s), before);
+}
+
+#[test]
+fn newer_or_broken_databases_are_refused_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    drop(SqliteStore::open(&home).unwrap());
+    rusqlite::Connection::open(home.join("exosh.db")).unwrap().pragma_update(None, "user_version", 99).unwrap();
+    let e = SqliteStore::open(&home).unwrap_err();
+    assert_eq!(e.message, "The tenant database has schema version 99, newer than this exosh understands (1).");
+    let other = dir.path().join("broken");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("exosh.db"), vec![0x42u8; 8192]).unwrap();
+    let e = SqliteStore::open(&other).unwrap_err();
+    assert!(e.message.starts_with("The tenant database reported an error:"), "{}", e.message);
+    assert_eq!(e.exception, "StoragePermanentException");
 }

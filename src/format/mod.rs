@@ -59,7 +59,7 @@ pub mod wide;
 
 pub use group::{Group, group_consecutive, render_grouped_list, render_grouped_table, write_group_label};
 pub use list::{ListEntry, render_list, render_list_width, write_list_entry};
-pub use out::{default_shape, out_string_widths, stream_lines};
+pub use out::{MAX_DEFAULT_TABLE_COLUMNS, default_alignment, default_shape, out_string_widths, stream_lines};
 pub use table::{
     Align, Column, DEFAULT_WIDTH, GROUPING_WINDOW, TableLayout, TableOptions, TableSpec, TableStream, render_table,
 };

@@ -9,8 +9,49 @@
 //!   ([`out_string_widths`]), because pwsh gives its text writer an unlimited
 //!   column count and only tables fall back to the console width.
 
-use super::table::DEFAULT_WIDTH;
+use super::table::{Align, DEFAULT_WIDTH};
 use super::views::{View, ViewShape};
+
+/// At most this many columns in a table built without a view and without
+/// `-Property` (pwsh's `FilterActiveAssociationList`).
+pub const MAX_DEFAULT_TABLE_COLUMNS: usize = 10;
+
+/// Alignment of a column in a table built without a view (pwsh's
+/// `ComputeDefaultAlignment`), from the .NET type name of the first object's
+/// value (`Deserialized.` prefix ignored): right for numbers, `Char`,
+/// `Boolean`, `IntPtr`, `SecureString` and enumerations; left for strings,
+/// `$null`, dates and everything else. View columns never use this: a view
+/// column without an alignment is left-aligned.
+pub fn default_alignment(type_name: Option<&str>, is_enum: bool) -> Align {
+    let Some(t) = type_name else {
+        return Align::Left;
+    };
+    let t = t.strip_prefix("Deserialized.").unwrap_or(t);
+    if t.eq_ignore_ascii_case("System.String") {
+        return Align::Left;
+    }
+    if is_enum {
+        return Align::Right;
+    }
+    const RIGHT: [&str; 15] = [
+        "System.SByte",
+        "System.Byte",
+        "System.Int16",
+        "System.UInt16",
+        "System.Int32",
+        "System.UInt32",
+        "System.Int64",
+        "System.UInt64",
+        "System.Char",
+        "System.Single",
+        "System.Double",
+        "System.Boolean",
+        "System.Decimal",
+        "System.IntPtr",
+        "System.Security.SecureString",
+    ];
+    if RIGHT.iter().any(|r| r.eq_ignore_ascii_case(t)) { Align::Right } else { Align::Left }
+}
 
 /// The shape Out-Default uses for the first object of a run: its view's,
 /// else a table for up to 4 properties and a list for more.
@@ -45,6 +86,18 @@ pub fn out_string_widths(width: Option<usize>, terminal: Option<usize>) -> (usiz
 mod tests {
     use super::*;
     use crate::format::view_for;
+
+    #[test]
+    fn alignment_from_the_first_value() {
+        assert_eq!(default_alignment(Some("System.Int32"), false), Align::Right);
+        assert_eq!(default_alignment(Some("Deserialized.System.Int64"), false), Align::Right);
+        assert_eq!(default_alignment(Some("System.Boolean"), false), Align::Right);
+        assert_eq!(default_alignment(Some("System.Decimal"), false), Align::Right);
+        assert_eq!(default_alignment(Some("System.String"), false), Align::Left);
+        assert_eq!(default_alignment(Some("System.DateTime"), false), Align::Left);
+        assert_eq!(default_alignment(Some("System.DayOfWeek"), true), Align::Right);
+        assert_eq!(default_alignment(None, false), Align::Left);
+    }
 
     #[test]
     fn shapes() {

@@ -430,15 +430,22 @@ fn compute_widths(columns: &[Column], options: &TableOptions, sample: &[Vec<Stri
             widths[k] = clamp_width(c.width.unwrap_or(0));
         }
     }
-    fit_widths(&mut widths, clamp_width(options.width));
+    let screen = clamp_width(options.width);
+    // a column wider than the screen ends up as wide as the screen with every
+    // column on its right hidden, whatever its width: cap it there first
+    for w in widths.iter_mut() {
+        *w = (*w).min(screen);
+    }
+    fit_widths(&mut widths, screen);
     widths
 }
 
-/// Widths beyond any screen (a `Width` of 2147483647, Out-String's unlimited
-/// width) are capped so sums cannot overflow; the cap is far wider than any
-/// terminal, so layouts are unchanged.
+/// Widths beyond any screen (a `Width` of 2147483647, `Out-String -Width`
+/// 2147483647) are capped at 65,536 cells: sums cannot overflow and padding
+/// stays bounded (pwsh would try to pad to two billion cells); layouts on any
+/// real screen are unchanged.
 fn clamp_width(w: usize) -> isize {
-    const CAP: usize = 1 << 24;
+    const CAP: usize = 1 << 16;
     w.min(CAP) as isize
 }
 

@@ -358,6 +358,14 @@ fn short_int_name(ty: &PsType) -> &'static str {
 
 /// Parses a date the way `[datetime]"..."` does (invariant culture).
 pub fn parse_datetime(s: &str) -> Option<DateTime> {
+    if let Ok(d) = DateTime::parse_invariant(s) {
+        return Some(d);
+    }
+    parse_datetime_fallback(s)
+}
+
+/// Shapes the invariant parser may not take (kept as a fallback).
+fn parse_datetime_fallback(s: &str) -> Option<DateTime> {
     use chrono::{NaiveDate, NaiveDateTime};
     // Until dotnet's invariant parser lands: the common invariant shapes.
     let t = s.trim();
@@ -366,6 +374,20 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
         _ => (t, false),
     };
     let kind = if utc { super::dotnet::DateTimeKind::Utc } else { super::dotnet::DateTimeKind::Unspecified };
+    // Two-digit years: .NET's TwoDigitYearMax is 2049.
+    let expanded;
+    let t = {
+        let (date, rest) = t.split_once(' ').unwrap_or((t, ""));
+        let parts: Vec<&str> = date.split('/').collect();
+        if parts.len() == 3 && parts[2].len() == 2 && parts[2].chars().all(|c| c.is_ascii_digit()) {
+            let yy: u32 = parts[2].parse().unwrap_or(0);
+            let year = if yy < 50 { 2000 + yy } else { 1900 + yy };
+            expanded = format!("{}/{}/{year}{}{rest}", parts[0], parts[1], if rest.is_empty() { "" } else { " " });
+            expanded.as_str()
+        } else {
+            t
+        }
+    };
     const DT: &[&str] = &[
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",

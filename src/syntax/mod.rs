@@ -2,6 +2,21 @@
 //! class names, and parse errors with PowerShell's error ids.
 //!
 //! Architecture invariant: this module imports nothing else of the crate.
+//!
+//! API for the other layers:
+//! - [`parse`] a whole script into an [`ast::ScriptBlockAst`] (or every error found);
+//! - [`is_incomplete`] for the REPL's `>> ` continuation prompt;
+//! - [`lexer::tokenize`] never fails, for highlighting half-typed input;
+//! - [`ParseError::render`] / [`render_position`] print pwsh 7's ConciseView;
+//! - [`print::print_script`] prints an AST back to source that reparses to the
+//!   same AST (spans aside); for parsed script blocks, slice the original source
+//!   with the node's [`Span`] instead (`span.slice(source)`, braces included).
+//!
+//! The parser is modal like PowerShell's tokenizer: commands are read in
+//! argument mode (bare words, `-Name:value`, comma lists) and everything else in
+//! expression mode. Lexical pieces (numbers) use nom; the rules are recursive
+//! descent functions over `&str` byte offsets, each marked with its grammar
+//! production (`// G name`, see grammar/powershell-subset.ebnf).
 
 pub mod ast;
 mod chars;

@@ -105,13 +105,18 @@ pub fn scan_number(input: &str, negative: bool) -> Option<(ConstantValue, usize)
     if let Some(h) = p.hex.or(p.binary) {
         let radix = if p.hex.is_some() { 16 } else { 2 };
         let raw = u64::from_str_radix(h, radix).ok()?;
-        // Hex literals are Int32 when they fit in 32 bits (0xFFFFFFFF is -1), else Int64.
-        let v: i128 = if suffix.is_none() && raw <= u32::MAX as u64 && h.len() <= 8 && radix == 16 {
-            raw as u32 as i32 as i128
+        // Hex literals are Int32 when they fit in 32 bits (0xFFFFFFFF is -1), else
+        // Int64 (0xFFFFFFFFFFFFFFFF is -1 as Int64), as pwsh types them.
+        let (v, wide): (i128, bool) = if raw <= u64::from(u32::MAX) && (radix == 16 || raw <= i32::MAX as u64) {
+            (i128::from(raw as u32 as i32), false)
         } else {
-            raw as i64 as i128
+            (i128::from(raw as i64), true)
         };
-        return typed_int(v * sign * mult, suffix.as_deref()).map(|v| (v, len));
+        let v = v * sign * mult;
+        if wide && suffix.is_none() {
+            return Some((ConstantValue::Int64(i64::try_from(v).ok()?), len));
+        }
+        return typed_int(v, suffix.as_deref()).map(|v| (v, len));
     }
     let is_real = p.frac.is_some() || p.exp.is_some();
     let text = format!("{}{}{}", p.int, p.frac.map(|f| format!(".{f}")).unwrap_or_default(), p.exp.unwrap_or(""));
@@ -129,6 +134,15 @@ pub fn scan_number(input: &str, negative: bool) -> Option<(ConstantValue, usize)
     if is_real {
         let f: f64 = text.parse().ok()?;
         let v = f * mult as f64 * sign as f64;
+        if suffix.is_some() {
+            // `3.72y` is SByte 4, `2.5l` is Int64 2: integer suffixes round a real
+            // literal to even, as [Math]::Round does.
+            let r = v.round_ties_even();
+            if !r.is_finite() || r.abs() > 1e38 {
+                return None;
+            }
+            return typed_int(r as i128, suffix.as_deref()).map(|v| (v, len));
+        }
         return Some((ConstantValue::Double(v), len));
     }
     let digits = p.int.trim_start_matches('0');
@@ -194,5 +208,11 @@ mod tests {
         assert_eq!(scan_number("5", true), Some((ConstantValue::Int32(-5), 1)));
         assert_eq!(scan_number("1..5", false), Some((ConstantValue::Int32(1), 1)));
         assert_eq!(scan_number("abc", false), None);
+        assert_eq!(scan_number("0xFFFFFFFFFFFFFFFF", false), Some((ConstantValue::Int64(-1), 18)));
+        assert_eq!(scan_number("0x100000000", false), Some((ConstantValue::Int64(1 << 32), 11)));
+        assert_eq!(scan_number("3.72y", false), Some((ConstantValue::SByte(4), 5)));
+        assert_eq!(scan_number("2.5l", false), Some((ConstantValue::Int64(2), 4)));
+        assert_eq!(scan_number("1lkb", false), Some((ConstantValue::Int64(1024), 4)));
+        assert_eq!(scan_number("0xFFuy", false), Some((ConstantValue::Byte(255), 6)));
     }
 }

@@ -609,9 +609,22 @@ impl<'a> Parser<'a> {
             let before = self.pos;
             match self.statement() {
                 Ok(s) => {
+                    // Statements that end in a block need no terminator:
+                    // `if ($false) { } "hi"` is two statements (pwsh's grammar).
+                    let needs_terminator = matches!(
+                        s,
+                        StatementAst::Pipeline(_)
+                            | StatementAst::PipelineChain(_)
+                            | StatementAst::Assignment(_)
+                            | StatementAst::Break(_)
+                            | StatementAst::Continue(_)
+                            | StatementAst::Return(_)
+                            | StatementAst::Exit(_)
+                            | StatementAst::Throw(_)
+                    );
                     out.push(s);
                     self.skip_hspace();
-                    if !self.at_statement_end() {
+                    if needs_terminator && !self.at_statement_end() {
                         let e = self.unexpected_token(self.pos);
                         self.errors.push(*e);
                         self.recover();

@@ -150,6 +150,15 @@ pub fn decode_mutf7(s: &str) -> String {
     out
 }
 
+/// The message size a Maildir file name records: `,W=` (the size with CRLF
+/// line ends, what IMAP reports) before `,S=` (the size on disk), as Dovecot
+/// writes them (`1700000000.M1P2.host,S=18,W=21:2,S`).
+pub fn message_size(file_name: &str) -> Option<u64> {
+    let base = file_name.split(':').next().unwrap_or(file_name);
+    let field = |key: &str| base.split(',').find_map(|part| part.strip_prefix(key)).and_then(|v| v.parse::<u64>().ok());
+    field("W=").or_else(|| field("S="))
+}
+
 #[derive(Default)]
 struct Count {
     items: u64,
@@ -178,7 +187,7 @@ fn count_dir(dir: &Path) -> TenantResult<Count> {
                 continue;
             }
             c.items += 1;
-            c.bytes += md.len();
+            c.bytes += message_size(&name.to_string_lossy()).unwrap_or(md.len());
             if let Ok(m) = md.modified() {
                 let t: DateTime<Utc> = m.into();
                 c.oldest = Some(c.oldest.map_or(t, |o| o.min(t)));
@@ -207,7 +216,12 @@ pub fn folders(root: &Path) -> TenantResult<Vec<(String, PathBuf)>> {
             && rest != "."
             && e.file_type()?.is_dir()
         {
-            let path = rest.split('.').map(decode_mutf7).collect::<Vec<_>>().join("/");
+            let mut parts: Vec<String> = rest.split('.').map(decode_mutf7).collect();
+            // Dovecot keeps INBOX's children as `.INBOX.<name>`.
+            if parts.first().is_some_and(|p| p.eq_ignore_ascii_case("INBOX")) {
+                parts[0] = "Inbox".into();
+            }
+            let path = parts.join("/");
             others.push((path, e.path()));
         }
     }
@@ -275,31 +289,41 @@ pub fn folder_statistics(root: &Path, mailbox: &str, with_dates: bool) -> Tenant
     Ok(out)
 }
 
+/// Is a folder in `-FolderScope <scope>`? A well-known scope takes the
+/// folder and its subfolders; `Personal` takes user-created top-level
+/// folders and their subfolders; `All` takes everything.
+pub fn in_scope(f: &MailboxFolderStatistics, scope: super::types::ElcFolderType) -> bool {
+    use super::types::{ElcFolderType, ExEnum};
+    let top = f.folder_path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match scope {
+        ElcFolderType::All => true,
+        ElcFolderType::Personal => f.folder_type != "Root" && folder_type(top) == "User Created",
+        s => f.folder_type != "Root" && folder_type(top) == s.name(),
+    }
+}
+
 /// Totals of a mailbox.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
-    /// (items, bytes) outside Deleted Items.
+    /// (items, bytes) in all folders, Deleted Items included (Exchange's
+    /// ItemCount/TotalItemSize).
     pub live: (u64, u64),
-    /// (items, bytes) in Deleted Items.
+    /// (items, bytes) in Recoverable Items (Exchange's DeletedItemCount /
+    /// TotalDeletedItemSize): a Maildir has no dumpster, so always zero.
     pub deleted: (u64, u64),
     /// Newest item time.
     pub newest: Option<DateTime<Utc>>,
 }
 
-/// Totals of a mailbox: items and bytes outside and inside Deleted Items.
+/// Totals of a mailbox (Get-MailboxStatistics).
 pub fn totals(root: &Path) -> TenantResult<Totals> {
     let mut live = (0, 0);
-    let mut deleted = (0, 0);
+    let deleted = (0, 0);
     let mut newest: Option<DateTime<Utc>> = None;
-    for (path, dir) in folders(root)? {
+    for (_, dir) in folders(root)? {
         let c = count_dir(&dir)?;
-        if path == "Deleted Items" || path.starts_with("Deleted Items/") {
-            deleted.0 += c.items;
-            deleted.1 += c.bytes;
-        } else {
-            live.0 += c.items;
-            live.1 += c.bytes;
-        }
+        live.0 += c.items;
+        live.1 += c.bytes;
         if let Some(n) = c.newest {
             newest = Some(newest.map_or(n, |o| o.max(n)));
         }
@@ -310,6 +334,13 @@ pub fn totals(root: &Path) -> TenantResult<Totals> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_from_file_names() {
+        assert_eq!(message_size("1.M1P2.host,S=18,W=21:2,S"), Some(21));
+        assert_eq!(message_size("1.M1P2.host,S=18:2,"), Some(18));
+        assert_eq!(message_size("1.M1P2.host:2,S"), None);
+    }
 
     #[test]
     fn mutf7_round_trip() {

@@ -244,13 +244,13 @@ pub struct MailboxStatistics {
     pub mailbox_guid: Uuid,
     /// Owner (user) GUID.
     pub owner_guid: Uuid,
-    /// Items in all folders except Deleted Items.
+    /// Items in all folders (Deleted Items included, as in Exchange).
     pub item_count: u64,
-    /// Items in Deleted Items.
+    /// Items in Recoverable Items (none in a Maildir).
     pub deleted_item_count: u64,
     /// Size of the counted items.
     pub total_item_size: u64,
-    /// Size of deleted items.
+    /// Size of Recoverable Items.
     pub total_deleted_item_size: u64,
     /// Newest file modification time in the Maildir, if any.
     pub last_modified: Option<DateTime<Utc>>,

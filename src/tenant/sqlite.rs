@@ -543,6 +543,9 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A 50,000-user batch is one transaction: a larger page cache keeps
+        // it from spilling to the WAL half-way.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         let store = SqliteStore { conn: Mutex::new(conn), home: home.to_path_buf() };
         store.migrate()?;
         for suffix in ["-wal", "-shm"] {
@@ -1940,7 +1943,7 @@ impl TenantStore for SqliteStore {
             .optional()?
             .ok_or_else(|| endpoint_not_found(&eid.to_string()))?;
         let mut st = c.prepare(
-            "SELECT u.guid, u.email, u.user_name, u.password, u.user_root, m.primary_smtp, u.status, u.sync_now FROM migration_user u LEFT JOIN mailbox m ON m.primary_smtp = u.email OR m.upn = u.email WHERE u.batch_id = ?1 ORDER BY u.id",
+            "SELECT u.guid, u.email, u.user_name, u.password, u.user_root, m.primary_smtp, u.status, u.sync_now, u.last_successful_sync, u.start_after FROM migration_user u LEFT JOIN mailbox m ON m.primary_smtp = u.email OR m.upn = u.email WHERE u.batch_id = ?1 ORDER BY u.id",
         )?;
         let users = st
             .query_map([b.id], |r| {
@@ -1953,6 +1956,8 @@ impl TenantStore for SqliteStore {
                     maildir: r.get::<_, Option<String>>(5)?.map(|a| self.maildir_of(&a)),
                     status: enum_of(r.get(6)?, MigrationUserStatus::Queued),
                     sync_now: r.get(7)?,
+                    last_successful_sync: opt_dt(r.get(8)?),
+                    start_after: opt_dt(r.get(9)?),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -2072,6 +2077,22 @@ impl TenantStore for SqliteStore {
                 tx.execute("UPDATE batch SET last_synced = ?2, sync_now = 0 WHERE id = ?1", params![b.id, t])?;
             }
             Self::load_batch(tx, b.id)
+        })
+    }
+
+    fn record_endpoint_activity(
+        &self,
+        endpoint: Uuid,
+        active_migrations: u32,
+        active_incremental_syncs: u32,
+    ) -> TenantResult<()> {
+        self.write(|tx| {
+            let (id, _) = Self::find_endpoint(tx, &endpoint.to_string())?;
+            tx.execute(
+                "UPDATE endpoint SET active_migrations = ?2, active_incremental = ?3 WHERE id = ?1",
+                params![id, i64::from(active_migrations), i64::from(active_incremental_syncs)],
+            )?;
+            Ok(())
         })
     }
 

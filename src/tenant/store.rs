@@ -279,6 +279,10 @@ pub struct UserWork {
     pub status: MigrationUserStatus,
     /// Sync requested for this user (`Set-MigrationUser -SyncNow`).
     pub sync_now: bool,
+    /// Last successful sync (None: the initial sync hasn't completed).
+    pub last_successful_sync: Option<DateTime<Utc>>,
+    /// Per-user `-StartAfter` (Set-MigrationUser), overriding the batch's.
+    pub start_after: Option<DateTime<Utc>>,
 }
 
 impl fmt::Debug for UserWork {
@@ -476,6 +480,14 @@ pub trait TenantStore: Send + Sync {
     fn record_batch_progress(&self, p: &BatchProgress) -> TenantResult<MigrationBatch>;
     /// Deletes a batch left in Removing once the engine has let go of it.
     fn finish_remove_batch(&self, batch: Uuid) -> TenantResult<()>;
+    /// Records how many users the engine is migrating through an endpoint
+    /// (ActiveMigrationCount / ActiveIncrementalSyncCount).
+    fn record_endpoint_activity(
+        &self,
+        endpoint: Uuid,
+        active_migrations: u32,
+        active_incremental_syncs: u32,
+    ) -> TenantResult<()>;
 }
 
 /// Streams Get-MigrationUser results page by page, so the first row comes

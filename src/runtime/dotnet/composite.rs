@@ -105,108 +105,111 @@ fn parse_error(offset: usize, reason: &str) -> FormatError {
 
 /// `String.Format(en-US, fmt, args)`: `"{0,-10}|{1:N2}" -f 'a', 3.14159`.
 pub fn composite_format(fmt: &str, args: &[FormatArg<'_>]) -> Result<String, FormatError> {
-    let chars: Vec<char> = fmt.chars().collect();
-    let len = chars.len();
+    // Every structural character is ASCII, so the walk is over bytes; text
+    // between items is copied as slices. Offsets in errors are UTF-16 units.
+    let b = fmt.as_bytes();
+    let len = b.len();
+    let err = |pos: usize, reason: &str| parse_error(fmt.get(..pos).map_or(pos, |p| p.encode_utf16().count()), reason);
+    let next = |pos: &mut usize| -> Result<u8, FormatError> {
+        *pos += 1;
+        b.get(*pos).copied().ok_or_else(|| err(*pos, UNCLOSED_FORMAT_ITEM))
+    };
     let mut out = String::with_capacity(fmt.len() + 16 * args.len());
     let mut pos = 0usize;
-    // Advance and read, failing with "ends prematurely" past the end.
-    let next = |pos: &mut usize| -> Result<char, FormatError> {
-        *pos += 1;
-        chars.get(*pos).copied().ok_or_else(|| parse_error(*pos, UNCLOSED_FORMAT_ITEM))
-    };
     loop {
         // Literal text up to the next unescaped brace.
         let mut ch;
         loop {
+            let run = b[pos..].iter().position(|&c| c == b'{' || c == b'}').map_or(len, |k| pos + k);
+            out.push_str(fmt.get(pos..run).unwrap_or(""));
+            pos = run;
             if pos >= len {
                 return Ok(out);
             }
-            let brace = chars[pos];
-            if brace != '{' && brace != '}' {
-                out.push(brace);
-                pos += 1;
-                continue;
-            }
+            let brace = b[pos];
             ch = next(&mut pos)?;
             if ch == brace {
-                out.push(ch);
+                out.push(ch as char);
                 pos += 1;
                 continue;
             }
-            if brace != '{' {
-                return Err(parse_error(pos, UNEXPECTED_CLOSING_BRACE));
+            if brace != b'{' {
+                return Err(err(pos, UNEXPECTED_CLOSING_BRACE));
             }
             break;
         }
         // Index.
-        let mut index = match ch.to_digit(10) {
-            Some(d) if ch.is_ascii_digit() => d as usize,
-            _ => return Err(parse_error(pos, EXPECTED_ASCII_DIGIT)),
-        };
+        if !ch.is_ascii_digit() {
+            return Err(err(pos, EXPECTED_ASCII_DIGIT));
+        }
+        let mut index = usize::from(ch - b'0');
         let mut width = 0usize;
         let mut left = false;
-        let mut item_format = String::new();
+        let mut item_format = "";
         ch = next(&mut pos)?;
-        if ch != '}' {
+        if ch != b'}' {
             while ch.is_ascii_digit() && index < 1_000_000 {
-                index = index * 10 + (ch as usize - '0' as usize);
+                index = index * 10 + usize::from(ch - b'0');
                 ch = next(&mut pos)?;
             }
-            while ch == ' ' {
+            while ch == b' ' {
                 ch = next(&mut pos)?;
             }
-            if ch == ',' {
+            if ch == b',' {
                 loop {
                     ch = next(&mut pos)?;
-                    if ch != ' ' {
+                    if ch != b' ' {
                         break;
                     }
                 }
-                if ch == '-' {
+                if ch == b'-' {
                     left = true;
                     ch = next(&mut pos)?;
                 }
                 if !ch.is_ascii_digit() {
-                    return Err(parse_error(pos, EXPECTED_ASCII_DIGIT));
+                    return Err(err(pos, EXPECTED_ASCII_DIGIT));
                 }
-                width = ch as usize - '0' as usize;
+                width = usize::from(ch - b'0');
                 ch = next(&mut pos)?;
                 while ch.is_ascii_digit() && width < 1_000_000 {
-                    width = width * 10 + (ch as usize - '0' as usize);
+                    width = width * 10 + usize::from(ch - b'0');
                     ch = next(&mut pos)?;
                 }
-                while ch == ' ' {
+                while ch == b' ' {
                     ch = next(&mut pos)?;
                 }
             }
-            if ch != '}' {
-                if ch != ':' {
-                    return Err(parse_error(pos, UNCLOSED_FORMAT_ITEM));
+            if ch != b'}' {
+                if ch != b':' {
+                    return Err(err(pos, UNCLOSED_FORMAT_ITEM));
                 }
+                let start = pos + 1;
                 loop {
                     ch = next(&mut pos)?;
-                    if ch == '}' {
+                    if ch == b'}' {
                         break;
                     }
-                    if ch == '{' {
-                        return Err(parse_error(pos, UNCLOSED_FORMAT_ITEM));
+                    if ch == b'{' {
+                        return Err(err(pos, UNCLOSED_FORMAT_ITEM));
                     }
-                    item_format.push(ch);
                 }
+                item_format = fmt.get(start..pos).unwrap_or("");
             }
         }
         pos += 1;
         let arg = args.get(index).ok_or_else(|| DotNetError::new(ExceptionKind::Format, INDEX_OUT_OF_RANGE))?;
         let start = out.len();
-        format_arg_into(&mut out, arg, &item_format)?;
-        // Widths count UTF-16 code units, as .NET strings do.
-        let written = out[start..].encode_utf16().count();
-        if width > written {
-            let padding = " ".repeat(width - written);
-            if left {
-                out.push_str(&padding);
-            } else {
-                out.insert_str(start, &padding);
+        format_arg_into(&mut out, arg, item_format)?;
+        if width > 0 {
+            // Widths count UTF-16 code units, as .NET strings do.
+            let written = out[start..].encode_utf16().count();
+            if width > written {
+                let padding = " ".repeat(width - written);
+                if left {
+                    out.push_str(&padding);
+                } else {
+                    out.insert_str(start, &padding);
+                }
             }
         }
     }
@@ -265,6 +268,27 @@ mod tests {
         assert_eq!(f("{0}", &[FormatArg::Decimal(Decimal::new(150, 2).unwrap())]), "1.50");
     }
 
+    // Format items used by the admin scripts in ../shared/corpus.
+    #[test]
+    fn corpus_format_items() {
+        let d = DateTime::new(2021, 3, 4, 5, 6, 7, 0, DateTimeKind::Local).unwrap();
+        assert_eq!(
+            f("{0:d.M.y H:mm:ss} : [INFO] : {1}", &[FormatArg::DateTime(d), FormatArg::Str("ok")]),
+            "4.3.21 5:06:07 : [INFO] : ok"
+        );
+        assert_eq!(f("_{0:yyyyMMdd-HHmmss}.log", &[FormatArg::DateTime(d)]), "_20210304-050607.log");
+        assert_eq!(
+            f(
+                "{0:N1} dana, {1:N0} sati, {2:N0} minuta",
+                &[FormatArg::Double(1.25), FormatArg::Double(2.5), FormatArg::Double(3.5)]
+            ),
+            "1.2 dana, 2 sati, 4 minuta"
+        );
+        assert_eq!(f("{0:N0}d {1:N0}h", &[FormatArg::Int(1234), FormatArg::Double(0.4)]), "1,234d 0h");
+        assert_eq!(f("total: {0,3} ", &[FormatArg::Int(7)]), "total:   7 ");
+        assert_eq!(f("EXOMigrationBatches_{0}.csv", &[FormatArg::Str("x")]), "EXOMigrationBatches_x.csv");
+    }
+
     #[test]
     fn errors_match_dotnet8() {
         let e = composite_format("{1}", &[FormatArg::Int(1)]).unwrap_err();
@@ -286,5 +310,12 @@ mod tests {
         assert!(composite_format("{0:D}", &[FormatArg::Double(1.5)]).is_err());
         assert_eq!(f("no items", &[]), "no items");
         assert_eq!(f("}}{{", &[]), "}{");
+        // Non-ASCII text and formats; offsets count UTF-16 units.
+        assert_eq!(f("é{0:yyyy'年'}ü", &[FormatArg::DateTime(DateTime::from_ymd(2021, 1, 1).unwrap())]), "é2021年ü");
+        assert_eq!(f("{0,4}|", &[FormatArg::Str("😀")]), "  😀|");
+        assert_eq!(
+            composite_format("😀}", &[]).unwrap_err().message,
+            "Input string was not in a correct format. Failure to parse near offset 3. Format item ends prematurely."
+        );
     }
 }

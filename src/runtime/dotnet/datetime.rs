@@ -16,6 +16,8 @@ use std::hash::{Hash, Hasher};
 
 /// Ticks of DateTime.MaxValue (9999-12-31T23:59:59.9999999).
 pub const MAX_TICKS: i64 = 3_155_378_975_999_999_999;
+/// Ticks of 1601-01-01, the Windows file time epoch.
+pub const FILE_TIME_EPOCH_TICKS: i64 = 504_911_232_000_000_000;
 /// Ticks of the Unix epoch, 1970-01-01T00:00:00.
 pub const UNIX_EPOCH_TICKS: i64 = 621_355_968_000_000_000;
 
@@ -157,6 +159,8 @@ impl DotNetError {
 
 /// Calendar parts of a tick count: (year, month, day, day_of_year).
 fn date_parts(ticks: i64) -> (i32, i32, i32, i32) {
+    // The fields are public; out-of-range ticks are clamped, never a panic.
+    let ticks = ticks.clamp(0, MAX_TICKS);
     let mut n = (ticks / TICKS_PER_DAY) as i32;
     let y400 = n / 146_097;
     n -= y400 * 146_097;
@@ -275,8 +279,9 @@ impl DateTime {
     }
     /// The wall-clock value as a chrono naive date-time (kind dropped).
     pub fn to_naive(self) -> NaiveDateTime {
-        let days = (self.ticks / TICKS_PER_DAY) as i32;
-        let rem = self.ticks % TICKS_PER_DAY;
+        let t = self.ticks.clamp(0, MAX_TICKS);
+        let days = (t / TICKS_PER_DAY) as i32;
+        let rem = t % TICKS_PER_DAY;
         let date = NaiveDate::from_num_days_from_ce_opt(days + 1).unwrap_or(NaiveDate::MIN);
         let secs = (rem / TICKS_PER_SECOND) as u32;
         let nanos = ((rem % TICKS_PER_SECOND) * 100) as u32;
@@ -286,6 +291,11 @@ impl DateTime {
     /// The instant in UTC (Unspecified is taken as local, as .NET does).
     pub fn to_chrono_utc(self) -> chrono::DateTime<chrono::Utc> {
         chrono::Utc.from_utc_datetime(&self.to_universal_time().to_naive())
+    }
+
+    /// Ticks clamped to the valid range (the field is public, so guard it).
+    fn t(self) -> i64 {
+        self.ticks.clamp(0, MAX_TICKS)
     }
 
     /// `Year`.
@@ -311,19 +321,19 @@ impl DateTime {
     }
     /// `Hour`, 0..=23.
     pub fn hour(self) -> i32 {
-        ((self.ticks / TICKS_PER_HOUR) % 24) as i32
+        ((self.t() / TICKS_PER_HOUR) % 24) as i32
     }
     /// `Minute`.
     pub fn minute(self) -> i32 {
-        ((self.ticks / TICKS_PER_MINUTE) % 60) as i32
+        ((self.t() / TICKS_PER_MINUTE) % 60) as i32
     }
     /// `Second`.
     pub fn second(self) -> i32 {
-        ((self.ticks / TICKS_PER_SECOND) % 60) as i32
+        ((self.t() / TICKS_PER_SECOND) % 60) as i32
     }
     /// `Millisecond`.
     pub fn millisecond(self) -> i32 {
-        ((self.ticks / TICKS_PER_MILLISECOND) % 1000) as i32
+        ((self.t() / TICKS_PER_MILLISECOND) % 1000) as i32
     }
     /// `Ticks`.
     pub fn ticks(self) -> i64 {
@@ -335,15 +345,15 @@ impl DateTime {
     }
     /// `DayOfWeek` (0001-01-01 was a Monday).
     pub fn day_of_week(self) -> DayOfWeek {
-        DayOfWeek::ALL[((self.ticks / TICKS_PER_DAY + 1) % 7) as usize]
+        DayOfWeek::ALL[((self.t() / TICKS_PER_DAY + 1) % 7) as usize]
     }
     /// `Date`: midnight of the same day, same kind.
     pub fn date(self) -> DateTime {
-        DateTime { ticks: self.ticks - self.ticks % TICKS_PER_DAY, kind: self.kind }
+        DateTime { ticks: self.t() - self.t() % TICKS_PER_DAY, kind: self.kind }
     }
     /// `TimeOfDay`.
     pub fn time_of_day(self) -> TimeSpan {
-        TimeSpan::from_ticks(self.ticks % TICKS_PER_DAY)
+        TimeSpan::from_ticks(self.t() % TICKS_PER_DAY)
     }
     /// `DateTime.SpecifyKind`.
     pub fn with_kind(self, kind: DateTimeKind) -> DateTime {
@@ -404,7 +414,7 @@ impl DateTime {
         }
         let d = d.min(days_in_month(y, m)?);
         let days = date_to_days(y, m, d)?;
-        Ok(DateTime { ticks: days * TICKS_PER_DAY + self.ticks % TICKS_PER_DAY, kind: self.kind })
+        Ok(DateTime { ticks: days * TICKS_PER_DAY + self.t() % TICKS_PER_DAY, kind: self.kind })
     }
     /// `AddYears(int)`: Feb 29 + 1 year = Feb 28.
     pub fn add_years(self, years: i32) -> Result<DateTime, DotNetError> {
@@ -430,7 +440,7 @@ impl DateTime {
     }
     /// `Subtract(DateTime)` / `DateTime - DateTime` (kinds are ignored, as in .NET).
     pub fn sub_datetime(self, other: DateTime) -> TimeSpan {
-        TimeSpan::from_ticks(self.ticks - other.ticks)
+        TimeSpan::from_ticks(self.t() - other.t())
     }
 
     /// Offset of local time from UTC at this local wall-clock time.
@@ -464,7 +474,7 @@ impl DateTime {
         if self.kind == DateTimeKind::Utc {
             return self;
         }
-        let t = (self.ticks - self.local_offset_for_local()).clamp(0, MAX_TICKS);
+        let t = (self.t() - self.local_offset_for_local()).clamp(0, MAX_TICKS);
         DateTime { ticks: t, kind: DateTimeKind::Utc }
     }
     /// `ToLocalTime()`: Utc and Unspecified are taken as UTC.
@@ -472,7 +482,7 @@ impl DateTime {
         if self.kind == DateTimeKind::Local {
             return self;
         }
-        let t = (self.ticks + self.local_offset_for_utc()).clamp(0, MAX_TICKS);
+        let t = (self.t() + self.local_offset_for_utc()).clamp(0, MAX_TICKS);
         DateTime { ticks: t, kind: DateTimeKind::Local }
     }
 
@@ -488,12 +498,43 @@ impl DateTime {
     /// Seconds since the Unix epoch of the wall-clock value (kind ignored),
     /// floor-divided.
     pub fn unix_seconds_wallclock(self) -> i64 {
-        (self.ticks - UNIX_EPOCH_TICKS).div_euclid(TICKS_PER_SECOND)
+        (self.t() - UNIX_EPOCH_TICKS).div_euclid(TICKS_PER_SECOND)
     }
 
-    /// `ToFileTime()`-style helper: ticks since 1601-01-01 of the UTC instant.
+    /// `ToFileTime()`: 100 ns intervals since 1601-01-01 UTC of the instant.
     pub fn to_file_time_utc(self) -> i64 {
-        self.to_universal_time().ticks - 504_911_232_000_000_000
+        self.to_universal_time().ticks - FILE_TIME_EPOCH_TICKS
+    }
+
+    /// `DateTime.FromFileTime(t)` (kind Local) / `FromFileTimeUtc` (`utc`).
+    pub fn from_file_time(file_time: i64, utc: bool) -> Result<DateTime, DotNetError> {
+        let ticks = file_time
+            .checked_add(FILE_TIME_EPOCH_TICKS)
+            .filter(|t| file_time >= 0 && *t <= MAX_TICKS)
+            .ok_or_else(|| DotNetError::out_of_range("Not a valid Win32 FileTime.", "fileTime"))?;
+        let u = DateTime { ticks, kind: DateTimeKind::Utc };
+        Ok(if utc { u } else { u.to_local_time() })
+    }
+
+    /// `DateTimeOffset.ToUnixTimeSeconds()` of this instant (Unspecified
+    /// taken as local), floor-divided as .NET does for times before 1970.
+    pub fn to_unix_seconds(self) -> i64 {
+        (self.to_universal_time().ticks - UNIX_EPOCH_TICKS).div_euclid(TICKS_PER_SECOND)
+    }
+
+    /// `DateTimeOffset.FromUnixTimeSeconds(s).UtcDateTime` (kind Utc).
+    pub fn from_unix_seconds(seconds: i64) -> Result<DateTime, DotNetError> {
+        seconds
+            .checked_mul(TICKS_PER_SECOND)
+            .and_then(|t| t.checked_add(UNIX_EPOCH_TICKS))
+            .filter(|t| (0..=MAX_TICKS).contains(t))
+            .map(|ticks| DateTime { ticks, kind: DateTimeKind::Utc })
+            .ok_or_else(|| {
+                DotNetError::out_of_range(
+                    "Valid values are between -62135596800 and 253402300799, inclusive.",
+                    "seconds",
+                )
+            })
     }
 
     /// en-US `ToString()`: `M/d/yyyy h:mm:ss tt`, e.g. `1/5/2021 1:33:09 PM`.
@@ -503,6 +544,28 @@ impl DateTime {
         let h12 = if h % 12 == 0 { 12 } else { h % 12 };
         let tt = if h < 12 { "AM" } else { "PM" };
         format!("{m}/{d}/{y:04} {h12}:{:02}:{:02} {tt}", self.minute(), self.second())
+    }
+}
+
+impl DateTime {
+    /// `DateTime.DaysInMonth(year, month)`.
+    pub fn days_in_month(year: i32, month: i32) -> Result<i32, DotNetError> {
+        days_in_month(year, month)
+    }
+    /// `DateTime.IsLeapYear(year)`; .NET rejects years outside 1..=9999.
+    pub fn is_leap_year(year: i32) -> Result<bool, DotNetError> {
+        if !(1..=9999).contains(&year) {
+            return Err(DotNetError::out_of_range("Year must be between 1 and 9999.", "year"));
+        }
+        Ok(is_leap_year(year))
+    }
+}
+
+/// `DateTime - DateTime` (kinds ignored, as in .NET).
+impl std::ops::Sub for DateTime {
+    type Output = TimeSpan;
+    fn sub(self, rhs: DateTime) -> TimeSpan {
+        self.sub_datetime(rhs)
     }
 }
 
@@ -603,6 +666,10 @@ mod tests {
         let a = dt(2021, 3, 1, 0, 0, 0);
         let b = dt(2021, 2, 1, 12, 0, 0);
         assert_eq!(a.sub_datetime(b).to_string(), "27.12:00:00");
+        assert_eq!((a - b).total_hours(), 660.0);
+        assert_eq!(DateTime::days_in_month(2024, 2).unwrap(), 29);
+        assert!(DateTime::is_leap_year(2000).unwrap());
+        assert!(DateTime::is_leap_year(0).is_err());
         assert_eq!(b.sub_datetime(a).total_days(), -27.5);
         assert!(b < a);
         let span = TimeSpan::from_hours(36.0).unwrap();
@@ -639,6 +706,32 @@ mod tests {
         // Round trip through local time whatever TZ is.
         assert_eq!(d.to_local_time().to_universal_time(), d);
         assert_eq!(d.to_local_time().kind, DateTimeKind::Local);
+    }
+
+    #[test]
+    fn invalid_public_fields_do_not_panic() {
+        for ticks in [-1, i64::MIN, MAX_TICKS + 1, i64::MAX] {
+            let d = DateTime { ticks, kind: DateTimeKind::Utc };
+            let _ = (d.year(), d.month(), d.day(), d.day_of_year(), d.day_of_week(), d.to_naive());
+            let _ = d.to_string();
+            let _ = crate::runtime::dotnet::format_datetime(d, "o");
+            let _ = crate::runtime::dotnet::uformat(d, "%c %V %s");
+        }
+    }
+
+    #[test]
+    fn unix_and_file_times() {
+        let d = DateTime::from_unix_seconds(1_600_000_000).unwrap();
+        assert_eq!(d.to_string(), "9/13/2020 12:26:40 PM");
+        assert_eq!(d.to_unix_seconds(), 1_600_000_000);
+        assert_eq!(DateTime::from_unix_seconds(-1).unwrap().to_unix_seconds(), -1);
+        assert!(DateTime::from_unix_seconds(253_402_300_800).is_err());
+        // FromFileTimeUtc docs: 0 is 1601-01-01.
+        let f = DateTime::from_file_time(0, true).unwrap();
+        assert_eq!(f.ymd(), (1601, 1, 1));
+        assert_eq!(d.to_file_time_utc(), 132_444_736_000_000_000);
+        assert_eq!(DateTime::from_file_time(d.to_file_time_utc(), true).unwrap(), d);
+        assert!(DateTime::from_file_time(-1, true).is_err());
     }
 
     #[test]

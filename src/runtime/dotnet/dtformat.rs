@@ -199,7 +199,7 @@ fn format_custom(out: &mut String, dt: DateTime, format: &str) -> Result<(), Dot
     while i < chars.len() {
         let c = chars[i];
         let n = match c {
-            'h' | 'H' | 'm' | 's' | 'f' | 'F' | 't' | 'd' | 'M' | 'y' | 'z' | 'g' | 'K' => repeat_count(&chars, i),
+            'h' | 'H' | 'm' | 's' | 'f' | 'F' | 't' | 'd' | 'M' | 'y' | 'z' | 'g' => repeat_count(&chars, i),
             _ => 1,
         };
         match c {
@@ -583,6 +583,7 @@ mod tests {
         let u = d.with_kind(DateTimeKind::Utc);
         assert_eq!(format_datetime(u, "zzz K").unwrap(), "+00:00 Z");
         assert_eq!(format_datetime(d, "%K").unwrap(), "");
+        assert_eq!(format_datetime(u, "KK").unwrap(), "ZZ");
     }
 
     #[test]
@@ -661,6 +662,21 @@ mod tests {
         assert_eq!(uformat(d3, "+%Y-%m-%d %%"), "2030-04-15 %");
         let e = DateTime::UNIX_EPOCH.add_seconds(1_600_000_000.0).unwrap();
         assert_eq!(uformat(e, "%s"), "1600000000");
+    }
+
+    // Formats used by the admin scripts in ../shared/corpus.
+    #[test]
+    fn corpus_formats() {
+        let d = dt(2021, 3, 4, 15, 6, 7, 0);
+        assert_eq!(format_datetime(d, "dd.MM.yyyy HH:mm:ss").unwrap(), "04.03.2021 15:06:07");
+        assert_eq!(format_datetime(d, "dd.MM.yyyy HH:mm").unwrap(), "04.03.2021 15:06");
+        assert_eq!(get_date_format(d, "MMddyyyy-hhmm").unwrap(), "03042021-0306");
+        assert_eq!(get_date_format(d, "yyyyMMdd-HHmm").unwrap(), "20210304-1506");
+        assert_eq!(get_date_format(d, "yyyyMMdd_HHmmss").unwrap(), "20210304_150607");
+        assert_eq!(get_date_format(d, "yyyy-MM-dd HH:mm:ss").unwrap(), "2021-03-04 15:06:07");
+        assert_eq!(get_date_format(d, "FileDateTime").unwrap(), "20210304T1506070000");
+        assert_eq!(uformat(d, "%d%m%Y"), "04032021");
+        assert_eq!(uformat(d, "%S_%m%d%y"), "07_030421");
     }
 
     // Conformance case date-005 (ISO weeks).

@@ -44,7 +44,7 @@ pub mod wildcard;
 pub use composite::{FormatArg, FormatError, composite_format, format_arg};
 pub use datetime::{DateTime, DateTimeKind, DayOfWeek};
 pub use dtformat::{format_datetime, format_datetime_invariant, format_timespan, get_date_format, uformat};
-pub use number::{Decimal, Numeric, double_to_string, format_number, single_to_string};
+pub use number::{Culture, Decimal, Numeric, double_to_string, format_number, format_number_culture, single_to_string};
 pub use numparse::{IntType, MidpointRounding, math_round, parse_double, parse_integer};
 pub use regex::{DotNetRegex, RegexError, RegexMatch, RegexOptions, regex_escape, translate_regex};
 pub use timespan::TimeSpan;

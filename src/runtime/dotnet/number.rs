@@ -37,6 +37,33 @@ mod en_us {
     pub const CURRENCY_DIGITS: i32 = 2;
 }
 
+/// The cultures whose number formatting exosh knows: en-US (PowerShell's
+/// current culture here) and the invariant culture
+/// (`[cultureinfo]::InvariantCulture`, what casts and interpolation use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Culture {
+    #[default]
+    EnUs,
+    Invariant,
+}
+
+impl Culture {
+    fn decimal_digits(self) -> i32 {
+        match self {
+            Culture::EnUs => en_us::DECIMAL_DIGITS,
+            Culture::Invariant => 2,
+        }
+    }
+    fn infinity(self, positive: bool) -> &'static str {
+        match (self, positive) {
+            (Culture::EnUs, true) => en_us::POSITIVE_INFINITY,
+            (Culture::EnUs, false) => en_us::NEGATIVE_INFINITY,
+            (Culture::Invariant, true) => "Infinity",
+            (Culture::Invariant, false) => "-Infinity",
+        }
+    }
+}
+
 /// System.Decimal as a signed 96-bit mantissa and a power-of-ten scale
 /// (value = mantissa / 10^scale, scale 0..=28). Trailing zeros are
 /// significant for printing (`1.50` stays `1.50`), as in .NET.
@@ -379,8 +406,27 @@ pub fn format_number(value: Numeric, format: &str) -> Result<String, DotNetError
     Ok(out)
 }
 
+/// `value.ToString(format, culture)`: as [`format_number`] with the given
+/// culture (the invariant one has 2 default decimals, `¤` currency with
+/// `(¤n)` negatives, `n %` percents and `Infinity`).
+pub fn format_number_culture(value: Numeric, format: &str, culture: Culture) -> Result<String, DotNetError> {
+    let mut out = String::new();
+    format_number_culture_into(&mut out, value, format, culture)?;
+    Ok(out)
+}
+
 /// As [`format_number`], appending to `out`.
 pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Result<(), DotNetError> {
+    format_number_culture_into(out, value, format, Culture::EnUs)
+}
+
+/// As [`format_number_culture`], appending to `out`.
+pub fn format_number_culture_into(
+    out: &mut String,
+    value: Numeric,
+    format: &str,
+    culture: Culture,
+) -> Result<(), DotNetError> {
     // Non-finite floats print their symbol whatever the format.
     let nonfinite = match value {
         Numeric::Double(v) if !v.is_finite() => Some(v),
@@ -388,13 +434,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
         _ => None,
     };
     if let Some(v) = nonfinite {
-        out.push_str(if v.is_nan() {
-            en_us::NAN
-        } else if v > 0.0 {
-            en_us::POSITIVE_INFINITY
-        } else {
-            en_us::NEGATIVE_INFINITY
-        });
+        out.push_str(if v.is_nan() { en_us::NAN } else { culture.infinity(v > 0.0) });
         return Ok(());
     }
     // Fast path: integer default format.
@@ -412,7 +452,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
         }
     }
     match parse_standard(format) {
-        Some((fmt, precision)) => format_standard(out, value, fmt, precision),
+        Some((fmt, precision)) => format_standard(out, value, fmt, precision, culture),
         None => {
             let kind = value.kind();
             let mut buf = match value {
@@ -422,7 +462,7 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
             };
             if format.is_empty() {
                 // Empty custom format on a float means "G".
-                return format_standard(out, value, b'G', None);
+                return format_standard(out, value, b'G', None, culture);
             }
             format_custom(out, &mut buf, format);
             Ok(())
@@ -430,7 +470,13 @@ pub fn format_number_into(out: &mut String, value: Numeric, format: &str) -> Res
     }
 }
 
-fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<i32>) -> Result<(), DotNetError> {
+fn format_standard(
+    out: &mut String,
+    value: Numeric,
+    fmt: u8,
+    precision: Option<i32>,
+    culture: Culture,
+) -> Result<(), DotNetError> {
     let kind = value.kind();
     let upper = fmt.to_ascii_uppercase();
     // Integer-only formats.
@@ -492,7 +538,7 @@ fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<
         Some((vf, single)) => match upper {
             b'C' | b'F' | b'N' | b'P' => {
                 let mut frac =
-                    p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { en_us::DECIMAL_DIGITS }) as usize;
+                    p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { culture.decimal_digits() }) as usize;
                 if upper == b'P' {
                     frac += 2;
                 }
@@ -521,21 +567,29 @@ fn format_standard(out: &mut String, value: Numeric, fmt: u8, precision: Option<
     let float = matches!(kind, NumKind::Double | NumKind::Single);
     match upper {
         b'C' | b'F' | b'N' | b'P' => {
-            let n = p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { en_us::DECIMAL_DIGITS });
+            let n = p.unwrap_or(if upper == b'C' { en_us::CURRENCY_DIGITS } else { culture.decimal_digits() });
             if upper == b'P' {
                 buf.scale += 2;
             }
             let pos = buf.scale + n;
             buf.round(pos);
-            if buf.neg {
+            let invariant = culture == Culture::Invariant;
+            // Invariant currency negatives are "(¤n)"; everything else "-...".
+            let parens = invariant && upper == b'C' && buf.neg;
+            if parens {
+                out.push('(');
+            } else if buf.neg {
                 out.push_str(en_us::NEGATIVE_SIGN);
             }
             if upper == b'C' {
-                out.push_str(en_us::CURRENCY_SYMBOL);
+                out.push_str(if invariant { "¤" } else { en_us::CURRENCY_SYMBOL });
             }
             format_fixed(out, &buf, n, upper != b'F');
             if upper == b'P' {
-                out.push_str(en_us::PERCENT_SYMBOL);
+                out.push_str(if invariant { " %" } else { en_us::PERCENT_SYMBOL });
+            }
+            if parens {
+                out.push(')');
             }
         }
         b'E' => {
@@ -1149,6 +1203,22 @@ mod tests {
         assert_eq!(m(125, 3, "F2"), "0.13");
     }
 
+    // pwsh 7.1 outputs reported in PowerShell/PowerShell#16150: F rounds the
+    // exact binary value (0.35 is 0.34999..., 0.25 is a tie that goes even).
+    #[test]
+    fn fixed_rounding_matches_pwsh() {
+        let f1 = ["0.1", "0.1", "0.2", "0.3", "0.5", "0.6", "0.7", "0.8", "0.8", "0.9"];
+        for (k, want) in f1.iter().enumerate() {
+            let v = [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95][k];
+            assert_eq!(d(v, "f1"), *want, "{v}");
+        }
+        let f2 = ["0.01", "0.01", "0.03", "0.04", "0.04", "0.06", "0.07", "0.07", "0.09", "0.10"];
+        for (k, want) in f2.iter().enumerate() {
+            let v = [0.005, 0.015, 0.025, 0.035, 0.045, 0.055, 0.065, 0.075, 0.085, 0.095][k];
+            assert_eq!(d(v, "f2"), *want, "{v}");
+        }
+    }
+
     #[test]
     fn general_and_defaults() {
         assert_eq!(d(0.1 + 0.2, ""), "0.30000000000000004");
@@ -1170,6 +1240,19 @@ mod tests {
     }
 
     #[test]
+    fn invariant_culture() {
+        let inv = |v: f64, f: &str| format_number_culture(Numeric::Double(v), f, Culture::Invariant).unwrap();
+        assert_eq!(inv(1234.5678, "N"), "1,234.57");
+        assert_eq!(inv(1234.5678, "F"), "1234.57");
+        assert_eq!(inv(0.5, "P"), "50.00 %");
+        assert_eq!(inv(-0.5, "P0"), "-50 %");
+        assert_eq!(inv(1234.5, "C"), "¤1,234.50");
+        assert_eq!(inv(-1234.5, "C"), "(¤1,234.50)");
+        assert_eq!(inv(f64::INFINITY, ""), "Infinity");
+        assert_eq!(inv(1.5, "0.00"), "1.50");
+    }
+
+    #[test]
     fn invalid_specifiers() {
         assert_eq!(format_number(Numeric::Double(1.5), "D").unwrap_err().message, BAD_FORMAT_SPECIFIER);
         assert!(format_number(Numeric::Double(1.5), "X2").is_err());
@@ -1182,6 +1265,10 @@ mod tests {
     #[test]
     fn powershell_double_to_string() {
         assert_eq!(double_to_string(1.0 / 3.0), "0.333333333333333");
+        // pwsh outputs quoted in PowerShell/PowerShell#15789 and #3293.
+        assert_eq!(double_to_string(11111.11 - 11110.01), "1.10000000000036");
+        assert_eq!(double_to_string(11111.11 - 11110.0), "1.11000000000058");
+        assert_eq!(double_to_string(42.42 - 42.0), "0.420000000000002");
         assert_eq!(double_to_string(1.0 / 1.9), "0.526315789473684");
         assert_eq!(double_to_string(0.5), "0.5");
         assert_eq!(double_to_string(0.1 + 0.2), "0.3");

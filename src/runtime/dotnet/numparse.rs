@@ -257,6 +257,9 @@ mod tests {
         assert_eq!(parse_double("1.5").unwrap(), 1.5);
         assert_eq!(parse_double(" -1,234.5e2 ").unwrap(), -123450.0);
         assert_eq!(parse_double(".5").unwrap(), 0.5);
+        // [double]'123,567' is 123567 with the invariant culture (PowerShell#16767).
+        assert_eq!(parse_double("123,567").unwrap(), 123567.0);
+        assert!(parse_double("1 234 567,00").is_err());
         assert_eq!(parse_double("5.").unwrap(), 5.0);
         assert_eq!(parse_double("1e400").unwrap(), f64::INFINITY);
         assert!(parse_double("NaN").unwrap().is_nan());

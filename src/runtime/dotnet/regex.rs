@@ -903,6 +903,35 @@ mod tests {
         assert_eq!(translate_regex("[\\b]").unwrap(), "[\\x08]");
     }
 
+    // Patterns used by the admin scripts in ../shared/corpus.
+    #[test]
+    fn corpus_patterns() {
+        assert!(ci("^Batch\\d{2}$").is_match("batch07").unwrap());
+        assert!(!ci("^Batch\\d{2}$").is_match("Batch7").unwrap());
+        let re = ci("\\(([\\d,\\.]+) bytes\\)");
+        let s = "1.5 GB (1,610,612,736 bytes)";
+        assert_eq!(re.first_match(s).unwrap().unwrap().group_text(s, 1), Some("1,610,612,736"));
+        assert_eq!(ci("[,\\.]").replace("1,610.5", "").unwrap(), "16105");
+        assert_eq!(ci("\\s+").replace("a  b\tc", " ").unwrap(), "a b c");
+        assert_eq!(ci("\\\\[^\\\\]*(?:\\\\)?$").replace("C:\\dir\\file.csv", "").unwrap(), "C:\\dir");
+        assert!(ci("(\\.csv)").is_match("users.CSV").unwrap());
+    }
+
+    // Conformance sw-004, and escaped punctuation that .NET accepts.
+    #[test]
+    fn escaped_punctuation() {
+        assert!(ci("^ftp\\://.*$").is_match("ftp://x").unwrap());
+        assert!(ci("^(http[s]?)\\://.*$").is_match("https://bing.com").unwrap());
+        assert!(!ci("^\\w+@\\w+\\.com|edu|org$").is_match("https://bing.com").unwrap());
+        for c in ['/', '-', '"', '\'', '@', '%', '=', '!', ',', ';', '&', '~', '`', ':', '<', '>', ' ', '#'] {
+            let p = format!("a\\{c}b");
+            let re = DotNetRegex::new(&p, RegexOptions::default()).unwrap_or_else(|e| panic!("{p}: {e}"));
+            assert!(re.is_match(&format!("a{c}b")).unwrap(), "{p}");
+        }
+        // Word characters cannot be escaped in .NET (IsBoundaryWordChar).
+        assert!(translate_regex("a\\_b").is_err());
+    }
+
     #[test]
     fn extended_mode_comments() {
         let o = RegexOptions { ignore_pattern_whitespace: true, ..Default::default() };
