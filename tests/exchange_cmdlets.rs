@@ -22,7 +22,12 @@ fn run_with(home: &Path, script: &str, interactive_stdin: Option<&str>) -> Run {
     if interactive_stdin.is_none() {
         cmd.arg("-NonInteractive");
     }
-    cmd.arg("-File").arg(&file).env("EXOSH_HOME", home).env("TZ", "UTC").env("COLUMNS", "120");
+    cmd.arg("-File")
+        .arg(&file)
+        .env("EXOSH_HOME", home)
+        .env("EXOSH_ENGINE", "off")
+        .env("TZ", "UTC")
+        .env("COLUMNS", "120");
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn exosh");
     if let Some(input) = interactive_stdin {

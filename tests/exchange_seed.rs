@@ -80,6 +80,7 @@ fn seed_walkthrough_until_step_5() {
         .args(["-NoProfile", "-NonInteractive", "-File"])
         .arg(&script)
         .env("EXOSH_HOME", dir.path().join("home"))
+        .env("EXOSH_ENGINE", "off")
         .env("IMAP_HOST", "127.0.0.1")
         .env("IMAP_PORT", "1143")
         .env("IMAP_SECURITY", "None")

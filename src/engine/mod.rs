@@ -19,6 +19,7 @@
 //! [`MemorySink`] keeps everything in memory.
 
 pub mod availability;
+pub mod bridge;
 pub mod error;
 pub mod folders;
 pub mod login;

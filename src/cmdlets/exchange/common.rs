@@ -30,13 +30,14 @@ pub fn attach_tenant(t: Tenant) {
 }
 
 /// The tenant the cmdlets use: the attached one, or the SQLite store at
-/// `$EXOSH_HOME` opened on first use (without an engine).
+/// `$EXOSH_HOME` opened on first use, with the migration engine attached.
 pub fn current_tenant() -> Result<Tenant, TenantError> {
     if let Some(t) = TENANT.with(|c| c.borrow().clone()) {
         return Ok(t);
     }
     let store = SqliteStore::open_default()?;
-    let t = Tenant::new(Arc::new(store));
+    let home = store.home().to_path_buf();
+    let t = crate::engine::bridge::attach(Tenant::new(Arc::new(store)), &home);
     attach_tenant(t.clone());
     Ok(t)
 }
