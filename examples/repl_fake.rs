@@ -242,10 +242,7 @@ impl ReplHost for FakeHost {
 
 pub fn main() {
     let mut host = FakeHost::default();
-    let code = if exosh::repl::stdin_is_terminal() {
-        exosh::repl::run(&mut host, &ReplOptions::default())
-    } else {
-        exosh::repl::run_lines(&mut host, &mut std::io::stdin().lock())
-    };
+    // A terminal gets the line editor; a pipe is read line by line.
+    let code = exosh::repl::run(&mut host, &ReplOptions::default());
     std::process::exit(code);
 }

@@ -118,3 +118,33 @@ fn block_statements_need_no_terminator() {
     assert_eq!(ast.end_statements().len(), 2);
     assert!(parse("Get-Date \"x\" )").is_err());
 }
+
+#[test]
+fn dates_and_versions_in_argument_mode_are_bare_words() {
+    use exosh::syntax::ast::*;
+    // `Get-Date 2024-03-19` passes the string, not 2024 followed by -03-19 (conformance str-019, date-002).
+    for (src, word) in [
+        ("Get-Date 2024-03-19", "2024-03-19"),
+        ("Get-Date -Date 0030-01-01T01:02:03.0004z", "0030-01-01T01:02:03.0004z"),
+        ("ping 10.0.0.1", "10.0.0.1"),
+        ("Write-Host 1+1", "1+1"),
+    ] {
+        let ast = parse(src).unwrap();
+        let StatementAst::Pipeline(p) = &ast.end_statements()[0] else { panic!("{src}") };
+        let CommandBaseAst::Command(c) = &p.pipeline_elements[0] else { panic!("{src}") };
+        let last = c.command_elements.last().unwrap();
+        let CommandElementAst::Expression(ExpressionAst::StringConstant(s)) = last else { panic!("{src}: {last:?}") };
+        assert_eq!(s.value, word);
+    }
+    // ... while a number followed by a boundary stays a number.
+    let ast = parse("Start-Sleep 5").unwrap();
+    let StatementAst::Pipeline(p) = &ast.end_statements()[0] else { panic!() };
+    let CommandBaseAst::Command(c) = &p.pipeline_elements[0] else { panic!() };
+    assert!(matches!(
+        &c.command_elements[1],
+        CommandElementAst::Expression(ExpressionAst::Constant(ConstantExpressionAst {
+            value: ConstantValue::Int32(5),
+            ..
+        }))
+    ));
+}

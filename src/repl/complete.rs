@@ -18,6 +18,8 @@ pub enum SuggestionKind {
     Member,
     Path,
     Operator,
+    /// A type name inside `[...]`.
+    Type,
 }
 
 /// One candidate.
@@ -102,6 +104,51 @@ const OPERATORS: &[&str] = &[
 /// Parameters whose argument is a file path.
 const PATH_PARAMETERS: &[&str] =
     &["Path", "LiteralPath", "FilePath", "CSVData", "OutFile", "Destination", "ScriptPath", "WorkingDirectory"];
+
+/// Type accelerators and full type names scripts use most (the default of
+/// [`CompletionSource::type_names`]).
+pub(crate) const COMMON_TYPES: &[&str] = &[
+    "array",
+    "bool",
+    "byte",
+    "char",
+    "datetime",
+    "decimal",
+    "double",
+    "guid",
+    "hashtable",
+    "int",
+    "long",
+    "ordered",
+    "pscredential",
+    "pscustomobject",
+    "psobject",
+    "regex",
+    "scriptblock",
+    "securestring",
+    "string",
+    "switch",
+    "timespan",
+    "void",
+    "xml",
+    "System.Collections.ArrayList",
+    "System.Collections.Generic.List",
+    "System.Collections.Hashtable",
+    "System.DateTime",
+    "System.Environment",
+    "System.Guid",
+    "System.IO.Directory",
+    "System.IO.File",
+    "System.IO.Path",
+    "System.Management.Automation.PSCredential",
+    "System.Math",
+    "System.Net.Dns",
+    "System.Security.SecureString",
+    "System.String",
+    "System.Text.Encoding",
+    "System.Text.RegularExpressions.Regex",
+    "System.TimeSpan",
+];
 
 /// Parameters that take property names of the objects flowing in.
 const PROPERTY_PARAMETERS: &[&str] = &["Property", "ExpandProperty", "GroupBy", "ExcludeProperty"];
@@ -382,6 +429,11 @@ impl<'a> Ctx<'a> {
                 None => self.empty(),
             },
             Kind::Variable => self.variables(t.range.clone(), typed),
+            Kind::Type if !typed.contains(']') => {
+                let start = t.range.start + 1;
+                let end = if self.text(t).ends_with(']') { t.range.end - 1 } else { t.range.end };
+                self.types(start..end.max(start), &typed[1..])
+            }
             Kind::Member => {
                 let dot = before.last().map_or(t.range.start, |d| d.range.start);
                 self.members(dot, t.range.clone(), typed)
@@ -502,6 +554,20 @@ impl<'a> Ctx<'a> {
         // The argument's parameter: the named one just before, or the positional one.
         let mine: Vec<&Tok> =
             before.iter().filter(|t| t.command == Some(command) && t.depth == self.toks[command].depth).collect();
+        // Get-Help's topic: a command or an about_ topic.
+        let after_param = mine.last().filter(|t| t.kind == Kind::Parameter).map(|t| param_name(self.text(t)));
+        if ["Get-Help", "help", "man"].iter().any(|h| h.eq_ignore_ascii_case(name))
+            && after_param.is_none_or(|p| p.eq_ignore_ascii_case("Name"))
+            && positional_index(&mine, &params, |t| self.text(t)) == 0
+            && quote.is_none()
+        {
+            let mut c = self.commands(replace.clone(), typed);
+            let m = Matcher::new(typed);
+            for topic in super::help::about_topics().into_iter().filter(|t| m.matches(t)) {
+                c.suggestions.push(suggestion(topic.to_string(), SuggestionKind::Command, None));
+            }
+            return c;
+        }
         let mut target: Option<&ParamInfo> = None;
         if let Some(last) = mine.last().filter(|t| t.kind == Kind::Parameter) {
             let pname = param_name(self.text(last));
@@ -652,6 +718,15 @@ impl<'a> Ctx<'a> {
             .filter(|m| name_matches(typed, m))
             .map(|m| suggestion(m, SuggestionKind::Member, None))
             .collect();
+        Completion { replace, suggestions }
+    }
+
+    fn types(&self, replace: Range<usize>, typed: &str) -> Completion {
+        let names = self.src.type_names();
+        let m = Matcher::new(typed);
+        let mut hits: Vec<&String> = names.iter().filter(|n| m.matches(n)).collect();
+        sort_names(&mut hits);
+        let suggestions = hits.into_iter().map(|n| suggestion(n.clone(), SuggestionKind::Type, None)).collect();
         Completion { replace, suggestions }
     }
 
@@ -898,6 +973,25 @@ mod tests {
         assert_eq!(at_end("$x = 1; Get-MigrationBatch |\n  Format-List -Property I").values(), vec!["Identity"]);
         // Nothing flows into the first command: no property names.
         assert!(at_end("Format-List I").values().is_empty());
+    }
+
+    #[test]
+    fn get_help_topics_are_commands_and_about_topics() {
+        assert_eq!(at_end("Get-Help Get-MigrationB").values(), vec!["Get-MigrationBatch"]);
+        assert_eq!(at_end("help about_").values(), vec!["about_exosh", "about_IMAP_Migration"]);
+        assert_eq!(at_end("Get-Help -Name about_i").values(), vec!["about_IMAP_Migration"]);
+    }
+
+    #[test]
+    fn type_names_inside_brackets() {
+        let line = "$list = [System.Collections.Ar";
+        let c = at_end(line);
+        assert_eq!(c.values(), vec!["System.Collections.ArrayList"]);
+        assert_eq!(c.apply_first(line).as_deref(), Some("$list = [System.Collections.ArrayList"));
+        let line = "[pscu]@{ a = 1 }";
+        let c = complete(line, 5, &FakeSource::new());
+        assert_eq!(c.apply_first(line).as_deref(), Some("[pscustomobject]@{ a = 1 }"));
+        assert_eq!(at_end("[System.IO.F").values(), vec!["System.IO.File"]);
     }
 
     #[test]

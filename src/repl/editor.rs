@@ -224,7 +224,13 @@ fn build_editor(opts: &ReplOptions, shared: &SharedRef, printer: ExternalPrinter
 /// Runs the interactive shell on the terminal until `exit` or Ctrl-D; returns the exit
 /// code. Ctrl-C while editing clears the line; while input runs, it sets the host's
 /// interrupt flag (the pipeline stops, the shell stays).
+///
+/// When standard input is not a terminal, it reads it with [`super::run_lines`] instead:
+/// no prompt, no history, no colours.
 pub fn run(host: &mut dyn ReplHost, opts: &ReplOptions) -> i32 {
+    if !super::stdin_is_terminal() {
+        return super::run_lines(host, &mut std::io::stdin().lock());
+    }
     let source = host.completion_source();
     let shared: SharedRef = Arc::new(Mutex::new(Shared { source: source.clone(), known: HashSet::new() }));
     let printer = ExternalPrinter::<String>::new(256);

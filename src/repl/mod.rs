@@ -84,6 +84,11 @@ pub trait CompletionSource {
     fn members(&self, expr_text: &str) -> Vec<String>;
     /// The current location, for relative paths and the prompt.
     fn location(&self) -> String;
+    /// Type names for `[...]` (accelerators and full names). The default is the list of
+    /// the types exosh's scripts use most.
+    fn type_names(&self) -> Vec<String> {
+        complete::COMMON_TYPES.iter().map(|t| t.to_string()).collect()
+    }
 }
 
 /// What running one complete input did.
@@ -190,7 +195,7 @@ pub fn color_enabled() -> bool {
     !no_color && std::io::stdout().is_terminal()
 }
 
-/// True when stdin is a terminal; when it is not, the host should call [`run_lines`].
+/// True when stdin is a terminal ([`run`] checks it and falls back to [`run_lines`]).
 pub fn stdin_is_terminal() -> bool {
     use std::io::IsTerminal;
     std::io::stdin().is_terminal()
