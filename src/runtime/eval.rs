@@ -1001,11 +1001,12 @@ impl Interp {
         let saved_src = std::mem::replace(&mut self.source, sb.source.clone());
         let saved_file = std::mem::replace(&mut self.file, sb.file.clone());
         let old_under = if new_scope { None } else { self.current.lookup("_") };
-        let old_args = if new_scope { None } else { self.current.lookup("args") };
+        let sets_args = new_scope || !args.is_empty() || sb.ast.param_block.is_some();
+        let old_args = if new_scope || !sets_args { None } else { self.current.lookup("args") };
         if let Some(u) = &dollar_under {
             self.current.set("_", u.clone());
         }
-        let r = self.run_sb_blocks(sb, args, dollar_under.is_some(), out);
+        let r = self.run_sb_blocks(sb, args, sets_args, out);
         if !new_scope {
             if dollar_under.is_some() {
                 self.current.set("_", old_under.unwrap_or(Value::Null));
@@ -1023,7 +1024,7 @@ impl Interp {
         }
     }
 
-    fn run_sb_blocks(&mut self, sb: &Rc<ScriptBlock>, args: Vec<Value>, _has_input: bool, out: &mut dyn Sink) -> R<()> {
+    fn run_sb_blocks(&mut self, sb: &Rc<ScriptBlock>, args: Vec<Value>, sets_args: bool, out: &mut dyn Sink) -> R<()> {
         let ast = sb.ast.clone();
         // Bind simple param() from positional args.
         let mut rest = args;
@@ -1038,7 +1039,9 @@ impl Interp {
             super::function::set_param_vars(self, pb, &f, &bound)?;
             rest = bound.extra.clone();
         }
-        self.current.set("args", Value::array(rest));
+        if sets_args {
+            self.current.set("args", Value::array(rest));
+        }
         if let Some(b) = &ast.begin_block {
             self.exec_block(&b.statements, out)?;
         }
@@ -1219,12 +1222,12 @@ pub fn render_error(e: &ErrorRecord) -> String {
     };
     let msg = e.message();
     match &e.position {
-        Some(p) if p.source.is_some() => {
+        // ConciseView shows the position block for errors in script files.
+        Some(p) if p.source.is_some() && p.file.is_some() => {
             let src = p.source.clone().unwrap_or_else(|| Rc::from(""));
             let mut out = String::new();
-            match &p.file {
-                Some(f) => out.push_str(&format!("{prefix}: {f}:{}\n", p.line())),
-                None => out.push_str(&format!("{prefix}: \n")),
+            if let Some(f) = &p.file {
+                out.push_str(&format!("{prefix}: {f}:{}\n", p.line()));
             }
             out.push_str(&crate::syntax::render_position(&src, Span::new(p.start, p.end), &msg));
             out

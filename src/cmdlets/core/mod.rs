@@ -1,5 +1,6 @@
 //! The PowerShell utility cmdlets scripts rely on.
 
+pub mod clixml;
 pub mod data;
 pub mod each;
 pub mod fs;
@@ -11,6 +12,7 @@ use crate::runtime::command::Registry;
 /// Registers the core cmdlets and pwsh's default aliases for them.
 pub fn register(r: &mut Registry) {
     write::register(r);
+    clixml::register(r);
     each::register(r);
     data::register(r);
     misc::register(r);
