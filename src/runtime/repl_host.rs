@@ -122,6 +122,9 @@ impl ShellHost {
         let tenant = self.tenant.clone();
         let lookup: IdentityLookup =
             Arc::new(move |command: &str, parameter: &str, word: &str| tenant.names(command, parameter, word));
+        for (name, members) in variable_members(&self.interp.current) {
+            s = s.members(&format!("${name}"), members);
+        }
         s.variables(variable_names(&self.interp.current)).identities(lookup)
     }
 }
@@ -259,6 +262,47 @@ fn variable_names(scope: &Rc<Scope>) -> Vec<String> {
     names.into_iter().collect()
 }
 
+/// The property names of a value (of its first element for a collection, as member
+/// enumeration does; the keys of a hashtable), without running any code.
+pub fn member_names(v: &Value) -> Vec<String> {
+    let first = match v {
+        Value::Array(a) => a.items.borrow().first().cloned(),
+        Value::List(l) => l.items.borrow().first().cloned(),
+        other => Some(other.clone()),
+    };
+    match first {
+        Some(Value::Object(o)) => o.borrow().property_names(),
+        Some(Value::Hashtable(h)) => {
+            let mut names: Vec<String> = h.borrow().keys().iter().map(super::convert::to_string).collect();
+            names.extend(["Count", "Keys", "Values"].map(String::from));
+            names
+        }
+        Some(Value::String(_)) => vec!["Length".into()],
+        Some(v @ Value::Other(_)) => super::members::property_list(&v).into_iter().map(|(n, _)| n).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The members of every variable in scope whose value has properties (`$batch`).
+fn variable_members(scope: &Rc<Scope>) -> Vec<(String, Vec<String>)> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut cur = Some(scope);
+    while let Some(s) = cur {
+        for v in s.vars.borrow().values() {
+            if !seen.insert(v.name.to_lowercase()) {
+                continue;
+            }
+            let members = member_names(&v.value);
+            if !members.is_empty() {
+                out.push((v.name.clone(), members));
+            }
+        }
+        cur = s.parent.as_ref();
+    }
+    out
+}
+
 fn function_names(scope: &Rc<Scope>) -> Vec<String> {
     let mut names = BTreeSet::new();
     let mut cur = Some(scope);
@@ -379,6 +423,12 @@ mod tests {
         let src = host.snapshot();
         assert_eq!(values(&src, "$zebraC"), vec!["$zebraCount"]);
         assert_eq!(values(&src, "Invoke-Zeb"), vec!["Invoke-Zebra"]);
+        assert_eq!(host.execute("$zobj = [pscustomobject]@{ SyncedCount = 1; Status = 'x' }"), ExecOutcome::Continue);
+        assert_eq!(host.execute("$zlist = @($zobj, $zobj); $zh = @{ Alpha = 1 }"), ExecOutcome::Continue);
+        let src = host.snapshot();
+        assert_eq!(values(&src, "$zobj.Sy"), vec!["SyncedCount"]);
+        assert_eq!(values(&src, "$zlist.St"), vec!["Status"]);
+        assert_eq!(values(&src, "$zh.Al"), vec!["Alpha"]);
         assert_eq!(src.location(), host.interp.location);
         assert_eq!(host.execute("exit 9"), ExecOutcome::Exit(9));
     }
@@ -436,5 +486,47 @@ mod tests {
         flag.store(false, Ordering::SeqCst);
         assert_eq!(host.execute("$global:after = [int]$i + [int]$c + 1"), ExecOutcome::Continue);
         assert_eq!(host.interp.global.lookup("after").map(|v| super::super::convert::to_string(&v)), Some("1".into()));
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use crate::repl::{complete, highlight};
+
+    /// Before each prompt the REPL builds a snapshot; Tab and each keystroke's highlight
+    /// read it. Figures are printed (`--nocapture`); the bound is loose for debug builds
+    /// on a shared machine.
+    #[test]
+    fn snapshot_and_completion_are_fast() {
+        let mut host = ShellHost::new(&HostOptions::default());
+        host.execute(
+            "$batches = 1..1000 | ForEach-Object { [pscustomobject]@{ Identity = \"B$_\"; Status = 'Synced' } }",
+        );
+        let n = 20;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(host.completion_source());
+        }
+        let snap = t.elapsed() / n;
+        let src = host.snapshot();
+        let mut line =
+            "Get-MigrationBatch -Status Failed | Where-Object { $_.TotalCount -gt 10 } | New-MigrationEndpoint -Name "
+                .to_string();
+        while line.len() < 196 {
+            line.push('x');
+        }
+        line.push_str(" -Se");
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(complete(&line, line.len(), &src));
+            let names: std::collections::HashSet<String> =
+                src.command_names().into_iter().map(|c| c.to_lowercase()).collect();
+            std::hint::black_box(highlight(&line, &|w: &str| names.contains(&w.to_lowercase())));
+        }
+        let keystroke = t.elapsed() / n;
+        println!("snapshot {snap:?}, completion+highlight of {} chars {keystroke:?}", line.len());
+        assert!(snap < std::time::Duration::from_millis(250), "{snap:?}");
+        assert!(keystroke < std::time::Duration::from_millis(250), "{keystroke:?}");
     }
 }
