@@ -104,6 +104,10 @@ fn tricky_snippets_roundtrip() {
         "`1 > ..10",
         "Write-Host 2$.0",
         "echo '5'x",
+        "+0",
+        "Get-X `1 `0x `.5",
+        "$a = + 5",
+        "$a = - -5",
     ];
     let failures: Vec<String> = snippets.iter().filter_map(|s| roundtrip(s, s).err()).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));

@@ -366,6 +366,20 @@ pub fn parse_datetime(s: &str) -> Option<DateTime> {
         _ => (t, false),
     };
     let kind = if utc { super::dotnet::DateTimeKind::Utc } else { super::dotnet::DateTimeKind::Unspecified };
+    // Two-digit years: .NET's TwoDigitYearMax is 2049.
+    let expanded;
+    let t = {
+        let (date, rest) = t.split_once(' ').unwrap_or((t, ""));
+        let parts: Vec<&str> = date.split('/').collect();
+        if parts.len() == 3 && parts[2].len() == 2 && parts[2].chars().all(|c| c.is_ascii_digit()) {
+            let yy: u32 = parts[2].parse().unwrap_or(0);
+            let year = if yy < 50 { 2000 + yy } else { 1900 + yy };
+            expanded = format!("{}/{}/{year}{}{rest}", parts[0], parts[1], if rest.is_empty() { "" } else { " " });
+            expanded.as_str()
+        } else {
+            t
+        }
+    };
     const DT: &[&str] = &[
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",
@@ -466,11 +480,11 @@ pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
                 _ => to_num(v).ok_or_else(|| cannot_convert(v, &tn, ""))?,
             };
             let d = match n {
-                Num::Double(d) => Decimal::from_f64_retain(d)
-                    .map(|x| {
-                        x.round_dp(if d.abs() < 1.0 { 28 } else { 15 - (d.abs().log10().floor() as u32 + 1).min(15) })
-                    })
-                    .map(|x| x.normalize()),
+                // .NET converts a double to decimal through 15 significant digits.
+                Num::Double(d) if d.is_finite() => {
+                    Decimal::from_scientific(&format!("{d:.14e}")).ok().map(|x| x.normalize())
+                }
+                Num::Double(_) => None,
                 other => other.as_decimal(),
             };
             d.map(Value::Decimal).ok_or_else(|| cannot_convert(v, &tn, ""))
@@ -712,6 +726,14 @@ mod tests {
         assert_eq!(convert_to(&Value::Double(3.5), &PsType::Int).unwrap(), Value::Int(4));
         assert_eq!(convert_to(&Value::str(" 42 "), &PsType::Int).unwrap(), Value::Int(42));
         assert!(convert_to(&Value::str("abc"), &PsType::Int).is_err());
+    }
+
+    #[test]
+    fn double_to_decimal_keeps_15_digits() {
+        let d = convert_to(&Value::Double(0.1), &PsType::Decimal).unwrap();
+        assert_eq!(to_string(&d), "0.1");
+        let d = convert_to(&Value::Double(4567.123456789), &PsType::Decimal).unwrap();
+        assert_eq!(to_string(&d), "4567.123456789");
     }
 
     #[test]

@@ -181,6 +181,26 @@ impl Interp {
     }
 
     pub fn set_var_in(&mut self, scope: &Rc<Scope>, name: &str, value: Value) -> R<()> {
+        if name.len() <= 12 && self.special_set(name, &value)? {
+            return Ok(());
+        }
+        {
+            let k = super::scope::key(name);
+            let mut vars = scope.vars.borrow_mut();
+            if let Some(var) = vars.get_mut(k.as_ref()) {
+                var.value = match &var.constraint {
+                    Some(t) => convert::convert_to(&value, t).map_err(|m| invalid_cast(&m))?,
+                    None => value,
+                };
+                return Ok(());
+            }
+        }
+        scope.set(name, value);
+        Ok(())
+    }
+
+    /// Assignments to automatic variables; true when handled.
+    fn special_set(&mut self, name: &str, value: &Value) -> R<bool> {
         if name == "?" || name.eq_ignore_ascii_case("true") || name.eq_ignore_ascii_case("false") {
             return Err(Flow::error(ErrorRecord::new(
                 Exception::new(
@@ -193,17 +213,12 @@ impl Interp {
             )));
         }
         if name.eq_ignore_ascii_case("null") {
-            return Ok(());
+            return Ok(true);
         }
         if name.eq_ignore_ascii_case("LASTEXITCODE") {
-            self.last_exit_code = convert::to_num(&value).and_then(|n| n.as_i64()).unwrap_or(0) as i32;
+            self.last_exit_code = convert::to_num(value).and_then(|n| n.as_i64()).unwrap_or(0) as i32;
         }
-        let value = match scope.local_constraint(name) {
-            Some(t) => convert::convert_to(&value, &t).map_err(|m| invalid_cast(&m))?,
-            None => value,
-        };
-        scope.set(name, value);
-        Ok(())
+        Ok(false)
     }
 
     /// Reads `$scope:name`, `$env:NAME`, `$variable:name`.

@@ -5,7 +5,29 @@ use super::types::PsType;
 use super::value::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+
+/// FNV-1a: variable names are short; SipHash costs more than the lookup.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf29ce484222325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A map keyed by lower-case names.
+pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -36,8 +58,8 @@ pub struct FunctionInfo {
 pub struct Scope {
     pub kind: ScopeKind,
     pub parent: Option<Rc<Scope>>,
-    pub vars: RefCell<HashMap<String, Variable>>,
-    pub functions: RefCell<HashMap<String, Rc<FunctionInfo>>>,
+    pub vars: RefCell<NameMap<Variable>>,
+    pub functions: RefCell<NameMap<Rc<FunctionInfo>>>,
 }
 
 /// Lower-cases a name only when needed.
@@ -51,7 +73,12 @@ pub fn key(name: &str) -> std::borrow::Cow<'_, str> {
 
 impl Scope {
     pub fn new(kind: ScopeKind, parent: Option<Rc<Scope>>) -> Rc<Scope> {
-        Rc::new(Scope { kind, parent, vars: RefCell::new(HashMap::new()), functions: RefCell::new(HashMap::new()) })
+        Rc::new(Scope {
+            kind,
+            parent,
+            vars: RefCell::new(NameMap::default()),
+            functions: RefCell::new(NameMap::default()),
+        })
     }
 
     /// Finds a variable visible from this scope.

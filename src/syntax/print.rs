@@ -85,13 +85,12 @@ fn bare_word(s: &str) -> String {
     if o.is_empty() {
         return "''".into();
     }
-    // A bare word that would scan as a number (it came from `'5'x`-like input):
-    // quote its first character so it stays a word.
-    if let Some(first) = s.chars().next()
-        && first.is_ascii_digit()
+    // A bare word that would scan as a number (it came from `` `1 `` or `'5'x`):
+    // an empty quoted string glued to it keeps it a word (`` `0 `` would be NUL).
+    if s.starts_with(|c: char| c.is_ascii_digit() || c == '.')
         && super::number::scan_number(s, false).is_some_and(|(_, n)| n == s.len())
     {
-        return format!("'{first}'{}", &o[1..]);
+        return format!("{o}''");
     }
     o
 }
@@ -564,13 +563,15 @@ impl Printer {
                     let text = k.text();
                     self.w(text);
                     let first = child.chars().next().unwrap_or(' ');
+                    // `-5` would lex as a number and `--x`/`++x` as increments; `+5` is
+                    // fine (a unary plus) and `+ 5` would start a command at statement start.
                     let needs_space = text.starts_with('-') && text.len() > 2
-                        || (matches!(
-                            k,
-                            TokenKind::Minus | TokenKind::Plus | TokenKind::MinusMinus | TokenKind::PlusPlus
-                        ) && (first.is_ascii_digit()
-                            || matches!(first, '.' | '-' | '+')
-                            || super::chars::is_dash(first)));
+                        || (matches!(k, TokenKind::Minus | TokenKind::MinusMinus)
+                            && (first.is_ascii_digit()
+                                || matches!(first, '.' | '-' | '+')
+                                || super::chars::is_dash(first)))
+                        || (matches!(k, TokenKind::Plus | TokenKind::PlusPlus)
+                            && (matches!(first, '-' | '+') || super::chars::is_dash(first)));
                     if needs_space {
                         self.w(" ");
                     }
