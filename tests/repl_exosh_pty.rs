@@ -146,3 +146,30 @@ fn ctrl_c_is_not_caught_by_try_catch() {
     let status = format!("{:?}", p.process_mut().wait().unwrap());
     assert!(status.ends_with(", 5)"), "{status}");
 }
+
+#[test]
+fn the_profile_runs_unless_no_profile() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("profile.ps1"),
+        "function Get-Greeting { 'hello from ' + 'profile' }\n$ProfileSeen = 'seen'\n",
+    )
+    .unwrap();
+    let input = home.path().join("input.ps1");
+    std::fs::write(&input, "Get-Greeting\n\"v=$ProfileSeen\"\n\"p=$(Split-Path -Leaf $PROFILE)\"\n").unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(exosh())
+            .args(args)
+            .env("EXOSH_HOME", home.path())
+            .env("NO_COLOR", "1")
+            .stdin(std::fs::File::open(&input).unwrap())
+            .output()
+            .unwrap();
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (out, err) = run(&[]);
+    assert_eq!(out, "hello from profile\nv=seen\np=profile.ps1\n", "{err}");
+    let (out, err) = run(&["-NoProfile"]);
+    assert_eq!(out, "v=\np=profile.ps1\n");
+    assert!(err.contains("Get-Greeting"), "{err}");
+}

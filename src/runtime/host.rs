@@ -177,6 +177,7 @@ pub fn run_command(opts: &HostOptions, text: &str) -> i32 {
 /// returns the process exit code.
 pub fn run_repl(opts: &HostOptions) -> i32 {
     let mut host = super::repl_host::ShellHost::new(opts);
+    host.load_profile(opts);
     let banner = (!opts.no_logo && crate::repl::stdin_is_terminal())
         .then(|| format!("exosh {} (PowerShell 7.4 language)", env!("CARGO_PKG_VERSION")));
     let ropts = crate::repl::ReplOptions { banner, ..crate::repl::ReplOptions::default() };

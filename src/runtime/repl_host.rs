@@ -137,6 +137,27 @@ impl ShellHost {
     }
 }
 
+/// `$PROFILE`: `profile.ps1` in the tenant home (`$EXOSH_HOME`), like pwsh's
+/// CurrentUserCurrentHost profile.
+pub fn profile_path() -> Option<std::path::PathBuf> {
+    crate::tenant::default_home().map(|h| h.join("profile.ps1"))
+}
+
+impl ShellHost {
+    /// Sets `$PROFILE` and, unless `-NoProfile`, dot-sources the profile when it exists
+    /// (its functions and variables stay in the session; its errors are printed).
+    pub fn load_profile(&mut self, opts: &HostOptions) {
+        let Some(path) = profile_path() else { return };
+        let text = path.to_string_lossy().into_owned();
+        self.interp.global.set("PROFILE", Value::str(&text));
+        if opts.no_profile || !path.is_file() {
+            return;
+        }
+        let quoted = text.replace('\'', "''");
+        self.interp.run_source(&format!(". '{quoted}'"), None, Vec::new());
+    }
+}
+
 impl Drop for ShellHost {
     fn drop(&mut self) {
         set_interrupt_flag(None);
