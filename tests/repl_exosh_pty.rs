@@ -173,3 +173,16 @@ fn the_profile_runs_unless_no_profile() {
     assert_eq!(out, "v=\np=profile.ps1\n");
     assert!(err.contains("Get-Greeting"), "{err}");
 }
+
+#[test]
+fn get_help_renders_from_the_signatures() {
+    let home = tempfile::tempdir().unwrap();
+    let out = command(home.path(), "Get-Help Get-MigrationBatch -Online");
+    assert_eq!(out, "https://learn.microsoft.com/powershell/module/exchangepowershell/get-migrationbatch\n");
+    let out = command(home.path(), "Get-Help New-MigrationEndpoint -Parameter Secur*");
+    assert!(out.contains("-Security <String>\n    Required?                    false\n"), "{out}");
+    let out = command(home.path(), "Get-Help New-MigrationBatch -Examples");
+    assert!(out.contains("-------------------------- Example 1 --------------------------"), "{out}");
+    let out = command(home.path(), "Get-Help about_IMAP_Migration");
+    assert!(out.contains("about_IMAP_Migration"), "{out}");
+}

@@ -11,6 +11,7 @@
 //!   objects, and stops with a `PipelineStoppedException` that no `catch` or `trap`
 //!   handles and that returns to the prompt silently.
 
+use super::command::Registry;
 use super::error::{ErrorRecord, Exception, Flow, R};
 use super::eval::{Interp, InterpOptions};
 use super::host::{HostOptions, Outcome};
@@ -18,7 +19,10 @@ use super::scope::Scope;
 use super::signature::{COMMON_PARAMETERS, Param, Signature};
 use super::types::PsType;
 use super::value::Value;
-use crate::repl::{CompletionSource, ExecOutcome, IdentityLookup, ParamInfo, ReplHost, SnapshotSource};
+use crate::repl::{
+    CompletionSource, ExecOutcome, HelpError, HelpExample, HelpInfo, HelpMode, HelpParam, IdentityLookup, ParamInfo,
+    ReplHost, SnapshotSource, about_topic, exchange_online_uri, render_help,
+};
 use crate::tenant::{
     AcceptedDomainType, AuthenticationMethod, BatchFilter, ExEnum, IMAPSecurityMechanism, MigrationBatchStatus,
     MigrationFeature, MigrationType, MigrationUserStatus, MigrationUserStatusSummary, SqliteStore, TenantStore,
@@ -336,6 +340,61 @@ fn function_names(scope: &Rc<Scope>) -> Vec<String> {
     names.into_iter().collect()
 }
 
+/// Get-Help's view of a signature (the same declaration the binder and completer read).
+pub fn help_info(sig: &Signature) -> HelpInfo {
+    let noun = sig.name.rsplit_once('-').map_or(sig.name.as_str(), |(_, n)| n).to_ascii_lowercase();
+    let exchange = noun.starts_with("migration")
+        || noun.starts_with("mailbox")
+        || noun == "accepteddomain"
+        || noun == "exchangeonline";
+    let parameters = sig
+        .params
+        .iter()
+        .map(|p| HelpParam {
+            name: p.name.clone(),
+            type_name: p.ty.short_name(),
+            help: if p.help.is_empty() {
+                p.sets.iter().map(|m| m.help.as_str()).find(|h| !h.is_empty()).unwrap_or_default().to_string()
+            } else {
+                p.help.clone()
+            },
+            required: p.sets.iter().any(|m| m.mandatory),
+            position: p.sets.iter().filter_map(|m| m.position).min().and_then(|n| u32::try_from(n).ok()),
+            default_value: None,
+            by_value: p.sets.iter().any(|m| m.from_pipeline),
+            by_property_name: p.sets.iter().any(|m| m.by_property_name),
+            wildcards: false,
+            aliases: p.aliases.clone(),
+            is_switch: p.is_switch(),
+        })
+        .collect();
+    HelpInfo {
+        name: sig.name.clone(),
+        synopsis: sig.synopsis.clone(),
+        syntax: sig.syntax(),
+        description: String::new(),
+        parameters,
+        examples: sig
+            .examples
+            .iter()
+            .map(|e| HelpExample { code: e.code.clone(), remarks: e.description.clone() })
+            .collect(),
+        aliases: sig.aliases.clone(),
+        online_uri: exchange.then(|| exchange_online_uri(&sig.name)),
+    }
+}
+
+/// Get-Help's text for `name` (a cmdlet, an alias or an `about_` topic) in `mode`;
+/// `None` when there is no such help.
+pub fn help_text(registry: &Registry, name: &str, mode: &HelpMode) -> Option<Result<String, HelpError>> {
+    if let Some(text) = about_topic(name).filter(|_| name.to_ascii_lowercase().starts_with("about_")) {
+        return Some(Ok(text.to_string()));
+    }
+    let target = registry.resolve_alias(name).unwrap_or_else(|| name.to_string());
+    let info = registry.get(&target)?;
+    Some(render_help(&help_info(&info.signature), mode))
+}
+
 /// What kind of tenant object a `command -parameter` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdentityKind {
@@ -507,6 +566,28 @@ mod tests {
         flag.store(false, Ordering::SeqCst);
         assert_eq!(host.execute("$global:after = [int]$i + [int]$c + 1"), ExecOutcome::Continue);
         assert_eq!(host.interp.global.lookup("after").map(|v| super::super::convert::to_string(&v)), Some("1".into()));
+    }
+}
+
+#[cfg(test)]
+mod help_tests {
+    use super::*;
+
+    #[test]
+    fn help_comes_from_the_signatures() {
+        let host = ShellHost::new(&HostOptions::default());
+        let reg = host.interp.registry.clone();
+        let text = help_text(&reg, "New-MigrationBatch", &HelpMode::Default).unwrap().unwrap();
+        assert!(text.contains("NAME\n    New-MigrationBatch"), "{text}");
+        assert!(text.contains("SYNTAX\n    New-MigrationBatch "), "{text}");
+        let online = help_text(&reg, "Get-MigrationBatch", &HelpMode::Online).unwrap().unwrap();
+        assert_eq!(online, "https://learn.microsoft.com/powershell/module/exchangepowershell/get-migrationbatch\n");
+        let p = help_text(&reg, "New-MigrationEndpoint", &HelpMode::Parameter("Sec*".into())).unwrap().unwrap();
+        assert!(p.contains("-Security <String>"), "{p}");
+        let missing = help_text(&reg, "New-MigrationEndpoint", &HelpMode::Parameter("Nope".into())).unwrap();
+        assert_eq!(missing.map_err(|e| e.message()), Err("No parameter matches criteria Nope.".to_string()));
+        assert!(help_text(&reg, "about_exosh", &HelpMode::Default).is_some());
+        assert!(help_text(&reg, "No-SuchCommand", &HelpMode::Default).is_none());
     }
 }
 
