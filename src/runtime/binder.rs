@@ -129,11 +129,13 @@ pub struct BindError {
     pub message: String,
     pub span: Option<Span>,
     pub category: &'static str,
+    /// For MissingMandatoryParameter: the parameters to prompt for.
+    pub missing: Vec<String>,
 }
 
 impl BindError {
     fn new(id: &'static str, message: String, span: Option<Span>) -> BindError {
-        BindError { id, message, span, category: "InvalidArgument" }
+        BindError { id, message, span, category: "InvalidArgument", missing: Vec::new() }
     }
     /// The ErrorRecord for this error, for command `cmd`.
     pub fn to_record(&self, cmd: &str) -> ErrorRecord {
@@ -575,14 +577,16 @@ pub fn bind(
         }
     }
     if !missing.is_empty() {
-        return Err(BindError::new(
+        let mut e = BindError::new(
             "MissingMandatoryParameter",
             format!(
                 "Cannot process command because of one or more missing mandatory parameters: {}.",
                 missing.join(" ")
             ),
             None,
-        ));
+        );
+        e.missing = missing;
+        return Err(e);
     }
     Ok(b)
 }
@@ -691,6 +695,42 @@ pub fn bind_pipeline(sig: &Signature, b: &mut Bound, input: &Value, for_function
         }
     }
     Ok(any)
+}
+
+/// Binds, and in an interactive session prompts for missing mandatory
+/// parameters as pwsh does ("Supply values for the following parameters:").
+pub fn bind_or_prompt(
+    sig: &Signature,
+    items: Vec<ArgItem>,
+    strictness: Strictness,
+    expect_input: bool,
+    for_function: bool,
+    interactive: bool,
+) -> Result<Bound, BindError> {
+    match bind(sig, items.clone(), strictness, expect_input, for_function) {
+        Err(e) if e.id == "MissingMandatoryParameter" && interactive => {
+            use std::io::Write;
+            let mut items = items;
+            let mut stdout = std::io::stdout();
+            let _ = writeln!(
+                stdout,
+                "\ncmdlet {} at command pipeline position 1\nSupply values for the following parameters:",
+                sig.name
+            );
+            for name in &e.missing {
+                let _ = write!(stdout, "{name}: ");
+                let _ = stdout.flush();
+                let mut line = String::new();
+                if std::io::stdin().read_line(&mut line).unwrap_or(0) == 0 {
+                    return Err(e);
+                }
+                let v = Value::string(line.trim_end_matches(['\r', '\n']).to_string());
+                items.push(ArgItem::Named { name: name.clone(), value: Some(v), span: Span::default() });
+            }
+            bind(sig, items, strictness, expect_input, for_function)
+        }
+        other => other,
+    }
 }
 
 /// pwsh's error when an object binds to no parameter.

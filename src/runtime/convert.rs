@@ -358,6 +358,14 @@ fn short_int_name(ty: &PsType) -> &'static str {
 
 /// Parses a date the way `[datetime]"..."` does (invariant culture).
 pub fn parse_datetime(s: &str) -> Option<DateTime> {
+    if let Ok(d) = DateTime::parse_invariant(s) {
+        return Some(d);
+    }
+    parse_datetime_fallback(s)
+}
+
+/// Shapes the invariant parser may not take (kept as a fallback).
+fn parse_datetime_fallback(s: &str) -> Option<DateTime> {
     use chrono::{NaiveDate, NaiveDateTime};
     // Until dotnet's invariant parser lands: the common invariant shapes.
     let t = s.trim();

@@ -111,7 +111,12 @@ impl Interp {
         g.set("PSCulture", Value::str("en-US"));
         g.set("PSUICulture", Value::str("en-US"));
         let mut ver = Hashtable::new(false);
-        ver.insert(Value::str("PSVersion"), Value::str("7.4.6"));
+        let mut psv = PsObject::typed("System.Version");
+        for (k, v) in [("Major", 7), ("Minor", 4), ("Build", 6), ("Revision", -1)] {
+            psv.set_note(k, Value::Int(v));
+        }
+        psv.base = Some(Value::str("7.4.6"));
+        ver.insert(Value::str("PSVersion"), Value::object(psv));
         ver.insert(Value::str("PSEdition"), Value::str("Core"));
         ver.insert(Value::str("GitCommitId"), Value::str("7.4.6"));
         ver.insert(Value::str("OS"), Value::str("Linux"));
@@ -324,6 +329,11 @@ impl Interp {
 
     fn out_default_flush_for_stderr(&mut self) {
         let _ = self.out.flush();
+    }
+
+    /// True when prompts are allowed (not -NonInteractive, stdin a terminal).
+    pub fn is_interactive(&self) -> bool {
+        !self.options.non_interactive && std::io::IsTerminal::is_terminal(&std::io::stdin())
     }
 
     /// A non-terminating error from a command: obeys -ErrorAction / $ErrorActionPreference.
@@ -900,6 +910,12 @@ impl Interp {
                 let obj = self.eval(&m.expression)?;
                 let name = self.member_name(&m.member)?;
                 if m.is_static {
+                    // Process-wide .NET settings scripts set (TLS protocol, certificate checks) have no effect here.
+                    if let Value::Type(t) = &obj
+                        && t.full_name().to_ascii_lowercase().ends_with("servicepointmanager")
+                    {
+                        return Ok(());
+                    }
                     return Err(self.at(Flow::runtime("PropertyAssignmentException", format!("'{name}' is a ReadOnly property.")), m.span));
                 }
                 super::members::set_property(self, &obj, &name, v).map_err(|f| self.at(f, m.span))

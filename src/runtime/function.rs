@@ -181,7 +181,8 @@ impl FunctionStage {
         sig.name = name.clone();
         let advanced = sig.synopsis == "advanced";
         let strict = if advanced { Strictness::Strict } else { Strictness::Lenient };
-        let bound = binder::bind(&sig, items, strict, expect_input, true).map_err(|be| {
+        let interactive = cx.is_interactive();
+        let bound = binder::bind_or_prompt(&sig, items, strict, expect_input, true, interactive).map_err(|be| {
             let mut e = be.to_record(&name);
             e.position = Some(match be.span {
                 Some(s) => cx.pos(s),

@@ -2083,14 +2083,16 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
                 "parseexact" => {
                     let s = arg_s(&args, 0);
                     let f = arg_s(&args, 1);
-                    parse_exact(&s, &f).map(Value::DateTime).ok_or_else(|| {
-                        method_exception(
-                            name,
-                            n,
-                            "System.FormatException",
-                            &format!("String '{s}' was not recognized as a valid DateTime."),
-                        )
-                    })
+                    DateTime::parse_exact(&s, &f).ok().or_else(|| parse_exact(&s, &f)).map(Value::DateTime).ok_or_else(
+                        || {
+                            method_exception(
+                                name,
+                                n,
+                                "System.FormatException",
+                                &format!("String '{s}' was not recognized as a valid DateTime."),
+                            )
+                        },
+                    )
                 }
                 "daysinmonth" => super::dotnet::datetime::days_in_month(arg_i(&args, 0) as i32, arg_i(&args, 1) as i32)
                     .map(Value::Int)

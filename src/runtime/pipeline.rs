@@ -369,15 +369,22 @@ impl Interp {
         match resolved {
             Resolved::Cmdlet(info) => {
                 let name = info.signature.name.clone();
-                let bound =
-                    binder::bind(&info.signature, items, Strictness::Strict, expect_input, false).map_err(|be| {
-                        let mut e = be.to_record(&name);
-                        e.position = Some(match be.span {
-                            Some(s) => self.pos(s),
-                            None => self.pos(c.span),
-                        });
-                        Flow::error(e)
-                    })?;
+                let bound = binder::bind_or_prompt(
+                    &info.signature,
+                    items,
+                    Strictness::Strict,
+                    expect_input,
+                    false,
+                    self.is_interactive(),
+                )
+                .map_err(|be| {
+                    let mut e = be.to_record(&name);
+                    e.position = Some(match be.span {
+                        Some(s) => self.pos(s),
+                        None => self.pos(c.span),
+                    });
+                    Flow::error(e)
+                })?;
                 let cmd = (info.new)();
                 let call = Call {
                     name: name.clone(),

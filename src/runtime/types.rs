@@ -99,6 +99,11 @@ pub static ENUMS: &[EnumDef] = &[
         ],
     ),
     (
+        "System.Net.SecurityProtocolType",
+        &["net.securityprotocoltype", "securityprotocoltype"],
+        &[("SystemDefault", 0), ("Ssl3", 48), ("Tls", 192), ("Tls11", 768), ("Tls12", 3072), ("Tls13", 12288)],
+    ),
+    (
         "System.MidpointRounding",
         &["midpointrounding"],
         &[("ToEven", 0), ("AwayFromZero", 1), ("ToZero", 2), ("ToNegativeInfinity", 3), ("ToPositiveInfinity", 4)],
