@@ -58,6 +58,19 @@ pub fn check_interrupt() -> R<()> {
     if interrupted() { Err(pipeline_stopped()) } else { Ok(()) }
 }
 
+/// Sleeps for `duration`, waking early (with the pipeline-stopped error) on Ctrl-C.
+pub fn interruptible_sleep(duration: std::time::Duration) -> R<()> {
+    let end = std::time::Instant::now() + duration;
+    loop {
+        check_interrupt()?;
+        let now = std::time::Instant::now();
+        if now >= end {
+            return Ok(());
+        }
+        std::thread::sleep((end - now).min(std::time::Duration::from_millis(50)));
+    }
+}
+
 /// The terminating error a stopped pipeline unwinds with.
 pub fn pipeline_stopped() -> Flow {
     let mut e = ErrorRecord::new(

@@ -85,8 +85,8 @@ pub fn register(r: &mut Registry) {
             } else {
                 call.get("Seconds").and_then(to_num).map(|n| n.as_f64()).unwrap_or(0.0) * 1000.0
             };
-            std::thread::sleep(std::time::Duration::from_millis(ms.max(0.0) as u64));
-            Ok(())
+            // repl: Ctrl-C wakes Start-Sleep
+            crate::runtime::repl_host::interruptible_sleep(std::time::Duration::from_millis(ms.max(0.0) as u64))
         },
     );
     add_simple(
