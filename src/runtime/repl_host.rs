@@ -190,7 +190,7 @@ impl ReplHost for ShellHost {
     }
 
     fn completion_source(&self) -> Arc<dyn CompletionSource + Send + Sync> {
-        Arc::new(self.snapshot())
+        Arc::new(ShellSource { snapshot: self.snapshot(), tenant: self.tenant.clone() })
     }
 
     fn interrupt_flag(&self) -> Arc<AtomicBool> {
@@ -408,6 +408,74 @@ pub fn help_text(registry: &Registry, name: &str, mode: &HelpMode) -> Option<Res
     Some(render_help(&help_info(&info.signature), mode))
 }
 
+/// The completion source the REPL gets: the snapshot, plus the properties of the
+/// objects an Exchange `Get-*` pipeline produces (for `| Format-List <Tab>`), read from
+/// one object of the tenant store.
+pub struct ShellSource {
+    pub snapshot: SnapshotSource,
+    tenant: TenantNames,
+}
+
+impl CompletionSource for ShellSource {
+    fn command_names(&self) -> Vec<String> {
+        CompletionSource::command_names(&self.snapshot)
+    }
+    fn parameters(&self, command: &str) -> Vec<ParamInfo> {
+        CompletionSource::parameters(&self.snapshot, command)
+    }
+    fn variables(&self) -> Vec<String> {
+        CompletionSource::variables(&self.snapshot)
+    }
+    fn identities(&self, command: &str, parameter: &str, word: &str) -> Vec<String> {
+        CompletionSource::identities(&self.snapshot, command, parameter, word)
+    }
+    fn members(&self, expr_text: &str) -> Vec<String> {
+        let known = CompletionSource::members(&self.snapshot, expr_text);
+        if !known.is_empty() {
+            return known;
+        }
+        let Some(store) = self.tenant.store() else { return Vec::new() };
+        pipeline_output_properties(store.as_ref(), expr_text)
+    }
+    fn location(&self) -> String {
+        CompletionSource::location(&self.snapshot)
+    }
+    fn type_names(&self) -> Vec<String> {
+        CompletionSource::type_names(&self.snapshot)
+    }
+}
+
+/// The property names of what `pipeline` (`Get-MigrationBatch -Status Failed | Where-Object
+/// {...}`) produces when it starts with an Exchange `Get-*` cmdlet, from one object of
+/// the store (empty when the store has none). Filters and sorts keep the type.
+pub fn pipeline_output_properties(store: &dyn TenantStore, pipeline: &str) -> Vec<String> {
+    use crate::tenant::TenantObject;
+    let first = pipeline.trim_start().split(|c: char| c.is_whitespace() || c == '|').next().unwrap_or_default();
+    let names = |p: Vec<(&'static str, crate::tenant::PropValue)>| p.into_iter().map(|(n, _)| n.to_string()).collect();
+    match first.to_ascii_lowercase().as_str() {
+        "get-migrationbatch" => {
+            let f = BatchFilter { result_size: Some(1), ..BatchFilter::default() };
+            store.get_batches(&f).ok().and_then(|b| b.into_iter().next()).map(|b| names(b.properties()))
+        }
+        "get-migrationendpoint" => {
+            store.get_endpoints(None, None).ok().and_then(|e| e.into_iter().next()).map(|e| names(e.properties()))
+        }
+        "get-mailbox" => {
+            store.get_mailboxes(None).ok().and_then(|m| m.into_iter().next()).map(|m| names(m.properties()))
+        }
+        "get-accepteddomain" => {
+            store.get_accepted_domains(None).ok().and_then(|d| d.into_iter().next()).map(|d| names(d.properties()))
+        }
+        "get-migrationuser" => store
+            .get_users_page(&UserFilter::default(), 0, 1)
+            .ok()
+            .and_then(|(u, _)| u.into_iter().next())
+            .map(|u| names(u.properties())),
+        _ => None,
+    }
+    .unwrap_or_default()
+}
+
 /// What kind of tenant object a `command -parameter` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdentityKind {
@@ -550,6 +618,12 @@ mod tests {
         assert_eq!(values(&src, "Get-MigrationEndpoint -Identity I"), vec!["ImapSource"]);
         assert_eq!(values(&src, "Get-MigrationEndpoint -Identity "), vec!["ImapSource", "Other"]);
         assert_eq!(values(&src, "New-MigrationBatch -SourceEndpoint O"), vec!["Other"]);
+        let live = host.completion_source();
+        assert_eq!(
+            values(live.as_ref(), "Get-MigrationEndpoint | Where-Object { $_.Port } | Format-List Identity, RemoteS"),
+            vec!["RemoteServer"]
+        );
+        assert_eq!(values(live.as_ref(), "Get-MigrationEndpoint -Identity I"), vec!["ImapSource"]);
         assert!(!values(&src, "Get-MigrationBatch -Identity ").contains(&"ImapSource".to_string()));
     }
 
