@@ -1113,6 +1113,8 @@ impl Interp {
                 let rest = s[2..].trim_start_matches('/');
                 return format!("{}/{}", root.trim_end_matches('/'), rest);
             }
+            // No mapping: keep the drive so callers can name the problem.
+            return s;
         }
         if s.starts_with('/') {
             return s;

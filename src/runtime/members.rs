@@ -1911,6 +1911,18 @@ fn hostname() -> String {
 }
 
 fn io_err(name: &str, n: usize, path: &str, e: std::io::Error) -> Flow {
+    let b = path.as_bytes();
+    if b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic() {
+        let d = path[..1].to_ascii_uppercase();
+        return method_exception(
+            name,
+            n,
+            "System.IO.DirectoryNotFoundException",
+            &format!(
+                "Could not find a part of the path '{path}'. Map drive {d}: first, e.g. New-PSDrive -Name {d} -PSProvider FileSystem -Root /srv/migration, or set EXOSH_DRIVE_{d}."
+            ),
+        );
+    }
     let (ty, msg) = match e.kind() {
         std::io::ErrorKind::NotFound => ("System.IO.FileNotFoundException", format!("Could not find file '{path}'.")),
         std::io::ErrorKind::PermissionDenied => {
@@ -2414,6 +2426,10 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
                 "tolower" => return Ok(Value::Char(c.to_lowercase().next().unwrap_or(c))),
                 _ => return Err(static_not_found(t, name)),
             }));
+        }
+        "System.Reflection.Assembly" | "Reflection.Assembly" if l.starts_with("load") => {
+            // Assemblies are not loaded here; what exosh provides is built in.
+            return Ok(Value::Null);
         }
         "System.Threading.Thread" if l == "sleep" => {
             std::thread::sleep(std::time::Duration::from_millis(arg_i(&args, 0).max(0) as u64));
