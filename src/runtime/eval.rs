@@ -416,6 +416,7 @@ impl Interp {
 
     /// Runs statements, honouring traps and statement-terminating errors.
     pub fn exec_block(&mut self, stmts: &[StatementAst], out: &mut dyn Sink) -> R<()> {
+        super::repl_host::check_interrupt()?; // repl: Ctrl-C stops loops and blocks
         let has_trap = stmts.iter().any(|s| matches!(s, StatementAst::Trap(_)));
         for s in stmts {
             if let StatementAst::Trap(_) = s {
@@ -429,7 +430,10 @@ impl Interp {
                 self.trap_depth -= 1;
             }
             if let Err(Flow::Error(e)) = r {
-                if has_trap && let Some(t) = find_trap(stmts, &e) {
+                if has_trap
+                    && !super::repl_host::is_pipeline_stopped(&e) // repl: Ctrl-C is not trapped
+                    && let Some(t) = find_trap(stmts, &e)
+                {
                     match self.run_trap(t, &e, out)? {
                         TrapOutcome::Continue => continue,
                         TrapOutcome::Report => {
@@ -644,7 +648,8 @@ impl Interp {
         let r = self.exec_block(&t.body.statements, out);
         self.try_depth -= 1;
         let r = match r {
-            Err(Flow::Error(e)) => {
+            // repl: Ctrl-C is not caught
+            Err(Flow::Error(e)) if !super::repl_host::is_pipeline_stopped(&e) => {
                 let mut handled = None;
                 for c in &t.catch_clauses {
                     let matches = c.catch_types.is_empty()

@@ -9,7 +9,7 @@ use super::output::OutDefaultSink;
 use super::pipeline::Stage;
 use super::value::{ScriptBlock, Value};
 use crate::syntax::Span;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::rc::Rc;
 
 /// Options from the command line that shape a session.
@@ -97,6 +97,8 @@ impl Interp {
         match r {
             Ok(()) => Outcome::Completed { ok: self.last_ok },
             Err(Flow::Exit(n)) => Outcome::Exit(n),
+            // repl: a pipeline stopped by Ctrl-C returns to the prompt silently
+            Err(Flow::Error(e)) if super::repl_host::is_pipeline_stopped(&e) => Outcome::Completed { ok: false },
             Err(Flow::Error(e)) => {
                 self.record_error(&e);
                 self.print_error(&e);
@@ -171,44 +173,13 @@ pub fn run_command(opts: &HostOptions, text: &str) -> i32 {
     }
 }
 
-/// Runs the interactive shell (a plain line reader); returns the process exit code.
+/// Runs the interactive shell (reedline on a terminal, a line reader on a pipe);
+/// returns the process exit code.
 pub fn run_repl(opts: &HostOptions) -> i32 {
-    let mut it = new_interp(opts);
-    let stdin = std::io::stdin();
-    let mut buf = String::new();
-    let interactive = std::io::IsTerminal::is_terminal(&stdin);
-    if interactive && !opts.no_logo {
-        println!("exosh {} (PowerShell 7.4 language)", env!("CARGO_PKG_VERSION"));
-    }
-    let prompt = |it: &Interp, cont: bool| {
-        if interactive {
-            if cont {
-                print!(">> ");
-            } else {
-                print!("PS {}> ", it.location);
-            }
-            let _ = std::io::stdout().flush();
-        }
-    };
-    prompt(&it, false);
-    for line in stdin.lock().lines() {
-        let Ok(line) = line else { break };
-        buf.push_str(&line);
-        buf.push('\n');
-        if crate::syntax::is_incomplete(&buf) {
-            prompt(&it, true);
-            continue;
-        }
-        let text = std::mem::take(&mut buf);
-        if let Outcome::Exit(n) = it.run_source(&text, None, Vec::new()) {
-            return n;
-        }
-        prompt(&it, false);
-    }
-    if !buf.trim().is_empty()
-        && let Outcome::Exit(n) = it.run_source(&buf, None, Vec::new())
-    {
-        return n;
-    }
-    0
+    let mut host = super::repl_host::ShellHost::new(opts);
+    host.load_profile(opts);
+    let banner = (!opts.no_logo && crate::repl::stdin_is_terminal())
+        .then(|| format!("exosh {} (PowerShell 7.4 language)", env!("CARGO_PKG_VERSION")));
+    let ropts = crate::repl::ReplOptions { banner, ..crate::repl::ReplOptions::default() };
+    crate::repl::run(&mut host, &ropts)
 }

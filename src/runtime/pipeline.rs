@@ -30,6 +30,7 @@ struct Downstream<'a> {
 
 impl Sink for Downstream<'_> {
     fn emit(&mut self, cx: &mut Interp, v: Value) -> R<()> {
+        super::repl_host::check_interrupt()?; // repl: Ctrl-C between pipeline objects
         if self.next >= self.stages.len() {
             return self.last.emit(cx, v);
         }

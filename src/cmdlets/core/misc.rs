@@ -85,8 +85,8 @@ pub fn register(r: &mut Registry) {
             } else {
                 call.get("Seconds").and_then(to_num).map(|n| n.as_f64()).unwrap_or(0.0) * 1000.0
             };
-            std::thread::sleep(std::time::Duration::from_millis(ms.max(0.0) as u64));
-            Ok(())
+            // repl: Ctrl-C wakes Start-Sleep
+            crate::runtime::repl_host::interruptible_sleep(std::time::Duration::from_millis(ms.max(0.0) as u64))
         },
     );
     add_simple(
@@ -432,6 +432,11 @@ fn get_help(cx: &mut Interp, call: &mut Call, out: &mut dyn Sink) -> R<()> {
     let name = call.str("Name").unwrap_or_else(|| "Get-Help".into());
     let reg = cx.registry.clone();
     let target = reg.resolve_alias(&name).unwrap_or(name.clone());
+    if name.to_ascii_lowercase().starts_with("about_")
+        && let Some(Ok(text)) = crate::runtime::repl_host::help_text(&reg, &name, &crate::repl::HelpMode::Default)
+    {
+        return out.emit(cx, Value::string(text)); // repl: about_ topics
+    }
     let Some(info) = reg.get(&target) else {
         let e = ErrorRecord::new(
             Exception::new(
@@ -444,33 +449,38 @@ fn get_help(cx: &mut Interp, call: &mut Call, out: &mut dyn Sink) -> R<()> {
         );
         return cx.write_error(call.bound.common.error_action, call.error(e));
     };
-    let sig = &info.signature;
-    let mut text = format!("\nNAME\n    {}\n\nSYNOPSIS\n    {}\n\nSYNTAX\n", sig.name, sig.synopsis);
-    for l in sig.syntax() {
-        text.push_str(&format!("    {l}\n\n"));
-    }
-    if call.switch("Full") || call.switch("Detailed") || call.has("Parameter") {
-        text.push_str("PARAMETERS\n");
-        for p in &sig.params {
-            if let Some(want) = call.str("Parameter")
-                && !p.name.eq_ignore_ascii_case(&want)
-            {
-                continue;
-            }
-            text.push_str(&format!("    -{} <{}>\n        {}\n\n", p.name, p.ty.short_name(), p.help));
+    // repl: Get-Help is rendered by crate::repl::render_help from the signature.
+    use crate::repl::HelpMode;
+    let mode = match call.str("Parameter") {
+        Some(p) => HelpMode::Parameter(p),
+        None if call.switch("Online") => HelpMode::Online,
+        None if call.switch("Full") => HelpMode::Full,
+        None if call.switch("Examples") => HelpMode::Examples,
+        None if call.switch("Detailed") => HelpMode::Detailed,
+        None => HelpMode::Default,
+    };
+    match crate::runtime::repl_host::help_text(&reg, &info.signature.name, &mode) {
+        Some(Ok(text)) if mode == HelpMode::Online => out.emit(cx, Value::str(text.trim_end())),
+        Some(Ok(text)) => out.emit(cx, Value::string(text)),
+        Some(Err(e)) => {
+            let (fqid, category) = match e {
+                crate::repl::HelpError::ParameterNotFound { .. } => {
+                    ("NoParmsFound,Microsoft.PowerShell.Commands.GetHelpCommand", "ObjectNotFound")
+                }
+                crate::repl::HelpError::NoOnlineUri => {
+                    ("InvalidOperation,Microsoft.PowerShell.Commands.GetHelpCommand", "InvalidOperation")
+                }
+            };
+            let e = ErrorRecord::new(
+                Exception::new("System.ArgumentException", e.message()),
+                fqid,
+                category,
+                Value::string(name),
+            );
+            cx.write_error(call.bound.common.error_action, call.error(e))
         }
+        None => Ok(()),
     }
-    if call.switch("Examples") || call.switch("Full") {
-        for (i, e) in sig.examples.iter().enumerate() {
-            text.push_str(&format!(
-                "    -------------------------- EXAMPLE {} --------------------------\n\n    {}\n\n    {}\n\n",
-                i + 1,
-                e.code,
-                e.description
-            ));
-        }
-    }
-    out.emit(cx, Value::string(text))
 }
 
 fn new_object(cx: &mut Interp, call: &mut Call, out: &mut dyn Sink) -> R<()> {
