@@ -21,6 +21,25 @@
 //!   widths are kept, undeclared columns share what is left of the screen
 //!   one cell at a time from the left. When the total exceeds the screen,
 //!   the rightmost columns shrink or disappear.
+//!
+//! Who does what: this module computes the layout above (widths, which
+//! columns show, the text of each cell cut or wrapped to its column, its
+//! alignment, where each screen line stops) as grid lines; comfy-table
+//! assembles them (`write_group`): borderless style with one space between
+//! columns, fixed widths, zero padding, per-cell alignment, the dashes as a
+//! row. Each line is then cut where pwsh stops it (no padding after the last
+//! column; wrapped lines lose their trailing blanks). Two adjustments keep
+//! the bytes identical: comfy-table centres with the odd blank on the left
+//! and pwsh on the right (the text handed over carries that blank), and
+//! comfy-table measures with unicode-width where pwsh counts its own cells
+//! (the column width of such a line is corrected, see `place`). Lines
+//! comfy-table cannot lay out at all are written by hand with the same
+//! geometry, and only those: a cell whose corrected width is 0 (text of
+//! zero-width characters only, as wide as its column in pwsh's count;
+//! comfy-table raises every width to at least 1 and would add a blank), a
+//! width above `u16::MAX` (comfy-table's widths are `u16`; only with a
+//! declared width or `-Width` beyond 65,535 cells), and a wrapped line wider
+//! than its column (comfy-table would wrap it, pwsh lets it overflow).
 
 use std::time::{Duration, Instant};
 
