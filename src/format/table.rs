@@ -469,34 +469,54 @@ fn write_group(out: &mut String, widths: &[u16], group: Vec<(GridLine, Placement
     }
     let mut table = Table::new();
     table.force_no_tty().load_style(pwsh_style()).set_content_arrangement(ContentArrangement::Disabled);
-    for (line, placement) in &group {
+    let mut placements = Vec::with_capacity(group.len());
+    for (line, placement) in group {
         let row: Vec<Cell> = line
             .cells
-            .iter()
+            .into_iter()
             .zip(&placement.pieces)
-            .map(|((text, a), piece)| {
-                let mut text = text.clone();
+            .map(|((mut text, a), piece)| {
                 if piece.center_pad {
                     text.push(' ');
                 }
-                Cell::new_owned(text).set_alignment(comfy_align(*a))
+                Cell::new_owned(text).set_alignment(comfy_align(a))
             })
             .collect();
         table.add_row(Row::from(row));
+        placements.push(placement);
     }
     for (column, &w) in table.column_iter_mut().zip(widths) {
         column.set_padding((0, 0));
         column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(w)));
     }
     let mut rendered = table.lines();
-    for (line, placement) in &group {
+    for (i, placement) in placements.iter().enumerate() {
         // the geometry was computed for comfy-table's layout: check it holds
         match rendered.next() {
             Some(text) if text.len() == placement.full && text.is_char_boundary(placement.keep) => {
                 out.push_str(&text[..placement.keep]);
                 out.push('\n');
             }
-            _ => write_by_hand(out, line, placement),
+            _ => {
+                // not expected: write the line from the cells handed over
+                let cells = table
+                    .row(i)
+                    .map(|row| {
+                        row.cell_iter()
+                            .zip(&placement.pieces)
+                            .map(|(cell, piece)| {
+                                let mut text = cell.content();
+                                if piece.center_pad {
+                                    text.pop();
+                                }
+                                (text, Align::Undefined)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let line = GridLine { cells, last: 0, trim: false, pad_last: false };
+                write_by_hand(out, &line, placement);
+            }
         }
     }
 }
