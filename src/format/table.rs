@@ -240,6 +240,15 @@ impl TableLayout {
         self.render(out, lines);
     }
 
+    /// Rows without a header, laid out as one grid (Format-Wide).
+    pub fn write_rows(&self, out: &mut String, rows: &[Vec<String>]) {
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows {
+            self.row_lines(&mut lines, row, None);
+        }
+        self.render(out, lines);
+    }
+
     fn header_lines(&self, lines: &mut Vec<GridLine>) {
         if self.hide_headers || !self.any_visible() {
             return;
@@ -1336,6 +1345,16 @@ mod tests {
                     new_render(&columns, &options, &rows, &aligns),
                     old_render(&columns, &options, &rows, &aligns)
                 );
+                // the whole table in one grid (render_table, -GroupBy), and rows only (Format-Wide)
+                let none = vec![Vec::new(); rows.len()];
+                let l = TableLayout::new(&columns, &options, &rows);
+                let mut whole = String::new();
+                l.write_table(&mut whole, &rows);
+                prop_assert_eq!(&whole, &old_render(&columns, &options, &rows, &none));
+                let mut body = String::new();
+                l.write_rows(&mut body, &rows);
+                let no_header = TableOptions { hide_headers: true, ..options.clone() };
+                prop_assert_eq!(body, old_render(&columns, &no_header, &rows, &none));
             }
         }
     }
