@@ -1258,6 +1258,26 @@ mod tests {
     }
 
     #[test]
+    fn widths_beyond_comfy_tables_u16_are_written_by_hand() {
+        HAND_LINES.with(|n| n.set(0));
+        let t = TableSpec {
+            width: usize::MAX,
+            ..TableSpec::new(vec![Column::new("a").with_width(70_000), Column::new("b").with_width(3)])
+                .with_rows(vec![s(&["x", "y"])])
+        };
+        let out = render_table(&t);
+        let lines: Vec<(usize, usize)> = out.lines().map(|l| (l.len(), l.trim_end().len())).collect();
+        // `a` takes the whole 65,536-cell screen (the cap) and `b` is dropped,
+        // so `a` is padded to its width on one-line rows (the label goes
+        // through the wrapping writer, which pads by shown columns)
+        assert_eq!(lines, vec![(0, 0), (1, 1), (65_536, 1), (65_536, 1), (0, 0)]);
+        let none = vec![Vec::new()];
+        assert_eq!(out, format!("\n{}\n", old_render(&t.columns, &t.options(), &t.rows, &none)));
+        // header, dashes, row
+        assert_eq!(HAND_LINES.with(|n| n.get()), 3);
+    }
+
+    #[test]
     fn center_puts_the_odd_blank_on_the_right() {
         let l = layout(
             &[Column::new("a").with_width(6).with_align(Align::Center), Column::new("b").with_width(1)],
