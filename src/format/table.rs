@@ -340,7 +340,10 @@ impl TableLayout {
     /// same column widths form one `comfy_table::Table`.
     fn render(&self, out: &mut String, lines: Vec<GridLine>) {
         let widths: Vec<usize> = self.visible().map(|(_, w)| w).collect();
-        let mut group: Vec<(GridLine, Placement)> = Vec::new();
+        // room for every line at full width (capped: a line can be 65,536 cells)
+        let line_bytes = widths.iter().sum::<usize>() + widths.len();
+        out.reserve(lines.len().saturating_mul(line_bytes.min(1024)));
+        let mut group: Vec<(GridLine, Placement)> = Vec::with_capacity(lines.len());
         let mut group_widths: Vec<u16> = Vec::new();
         for line in lines {
             let mut placement = place(&line, &widths);
