@@ -343,13 +343,13 @@ impl TableLayout {
         // room for every line at full width (capped: a line can be 65,536 cells)
         let line_bytes = widths.iter().sum::<usize>() + widths.len();
         out.reserve(lines.len().saturating_mul(line_bytes.min(1024)));
-        let mut group: Vec<(GridLine, Placement)> = Vec::with_capacity(lines.len());
+        let mut group: Vec<(GridLine, Placement)> = Vec::with_capacity(lines.len().min(GRID_BLOCK));
         let mut group_widths: Vec<u16> = Vec::new();
         for line in lines {
             let mut placement = place(&line, &widths);
             match placement.comfy_widths.take() {
                 Some(w) => {
-                    if w != group_widths {
+                    if w != group_widths || group.len() == GRID_BLOCK {
                         write_group(out, &group_widths, std::mem::take(&mut group));
                         group_widths = w;
                     }
@@ -364,6 +364,11 @@ impl TableLayout {
         write_group(out, &group_widths, group);
     }
 }
+
+/// Lines per comfy-table: a long table goes through several tables of fixed
+/// widths, which lay out the same lines as one and keep the intermediate
+/// data comfy-table builds small.
+const GRID_BLOCK: usize = 256;
 
 /// One screen line of a table before it is laid out: the text of each shown
 /// column (already cut to the column, not padded) with its alignment.
@@ -1278,6 +1283,21 @@ mod tests {
         assert_eq!(out, format!("\n{}\n", old_render(&t.columns, &t.options(), &t.rows, &none)));
         // header, dashes, row
         assert_eq!(HAND_LINES.with(|n| n.get()), 3);
+    }
+
+    #[test]
+    fn long_tables_span_several_comfy_tables() {
+        let columns = vec![Column::new("Name"), Column::right("N"), Column::new("Note").with_align(Align::Center)];
+        let rows: Vec<Vec<String>> = (0..3 * GRID_BLOCK + 7)
+            .map(|i| {
+                vec![format!("user{i}"), i.to_string(), if i % 5 == 0 { "消息\u{2705}" } else { "ok" }.to_string()]
+            })
+            .collect();
+        let out = render_table(&TableSpec::new(columns.clone()).with_rows(rows.clone()));
+        let none = vec![Vec::new(); rows.len()];
+        let options = TableOptions::default();
+        assert_eq!(out, format!("\n{}\n", old_render(&columns, &options, &rows, &none)));
+        assert_eq!(out.lines().count(), rows.len() + 4);
     }
 
     #[test]
