@@ -39,10 +39,7 @@ pub fn render_grouped_table(columns: &[Column], options: &TableOptions, groups: 
         write_group_label(&mut out, &g.label, &g.value, options.width);
         out.push('\n');
         let layout = TableLayout::new(columns, options, &g.items);
-        layout.write_header(&mut out);
-        for row in &g.items {
-            layout.write_row(&mut out, row, None);
-        }
+        layout.write_table(&mut out, &g.items);
     }
     if !out.is_empty() {
         out.push('\n');

@@ -41,11 +41,15 @@ pub fn render_wide(items: &[String], columns: Option<usize>, autosize: bool, wid
     // declared width 0 on every column: the width manager shares the screen
     let layout = TableLayout::new(&cols, &TableOptions { width, ..TableOptions::default() }, &[]);
     let mut out = String::from("\n");
-    for chunk in items.chunks(per_row) {
-        let mut row: Vec<String> = chunk.to_vec();
-        row.resize(per_row, String::new());
-        layout.write_row(&mut out, &row, None);
-    }
+    let rows: Vec<Vec<String>> = items
+        .chunks(per_row)
+        .map(|chunk| {
+            let mut row: Vec<String> = chunk.to_vec();
+            row.resize(per_row, String::new());
+            row
+        })
+        .collect();
+    layout.write_rows(&mut out, &rows);
     out.push('\n');
     out
 }
