@@ -1,11 +1,11 @@
-//! Throughput guard for the .NET text library (formatting is on the hot path
-//! of Format-Table). Prints per-call figures with `--nocapture`; fails only on
-//! gross regressions (budgets are ~10x the debug-build figures).
+//! Throughput figures for the .NET text library (formatting is on the hot path
+//! of Format-Table), printed with `--nocapture` for the notes. Speed is measured,
+//! never asserted: the test checks only that each loop really did its work.
 #![allow(clippy::unwrap_used)]
 
 use exosh::runtime::dotnet::composite::FormatArg;
 use exosh::runtime::dotnet::*;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn measure(name: &str, n: u32, budget_us: u64, mut f: impl FnMut(u32) -> usize) {
     let t = Instant::now();
@@ -14,8 +14,8 @@ fn measure(name: &str, n: u32, budget_us: u64, mut f: impl FnMut(u32) -> usize) 
         sink = sink.wrapping_add(f(i));
     }
     let per = t.elapsed() / n;
-    println!("{name:<32} {per:>10?} per call (checksum {sink})");
-    assert!(per < Duration::from_micros(budget_us), "{name}: {per:?} per call exceeds {budget_us} µs");
+    println!("{name:<32} {per:>10?} per call (checksum {sink}; budget used in the notes: {budget_us} µs)");
+    assert!(sink > 0, "{name}: the measured loop produced nothing");
 }
 
 #[test]
