@@ -1,7 +1,7 @@
 //! The cmdlet trait, the per-invocation `Call`, output sinks, and the registry.
 //!
 //! A cmdlet is declared once: a `Signature` plus a factory for its state.
-//! ```ignore
+//! ```text
 //! pub fn register(r: &mut Registry) {
 //!     r.add(Signature::new("Get-Thing", "Gets things.")
 //!         .param(Param::new("Name", PsType::String).position(0)),

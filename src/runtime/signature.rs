@@ -3,7 +3,7 @@
 //! completer, Get-Help and Get-Command all read it.
 //!
 //! Declaring a cmdlet:
-//! ```ignore
+//! ```text
 //! Signature::new("Select-Object", "Selects objects or object properties.")
 //!     .param(Param::new("Property", PsType::Array(Box::new(PsType::Object))).position(0))
 //!     .param(Param::new("First", PsType::Int))
