@@ -37,6 +37,24 @@ pub fn cell_text(v: &Value) -> String {
     }
 }
 
+/// A table cell: like [`cell_text`], but Double, Single and Decimal values show the
+/// culture's number of decimals (`F2` in en-US), as pwsh's table rows do
+/// (Format-Table.Tests.ps1: "Table should format floats, doubles, and decimals with
+/// number of decimals from current culture"). Lists keep the full value.
+pub fn table_cell_text(v: &Value) -> String {
+    const DECIMALS: u32 = 2;
+    match v {
+        Value::Double(d) if d.is_finite() => {
+            super::dotnet::format_number(super::dotnet::Numeric::Double(*d), "F2").unwrap_or_else(|_| cell_text(v))
+        }
+        Value::Decimal(d) => {
+            let r = d.round_dp_with_strategy(DECIMALS, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            format!("{r:.2}")
+        }
+        _ => cell_text(v),
+    }
+}
+
 fn is_right(v: &Value) -> bool {
     matches!(v, Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Decimal(_) | Value::Byte(_) | Value::Bool(_))
 }
@@ -140,7 +158,7 @@ impl OutDefault {
                     self.rows.push(row);
                 } else {
                     let row: Vec<String> =
-                        self.props.iter().map(|p| lookup(p).map(|v| cell_text(&v)).unwrap_or_default()).collect();
+                        self.props.iter().map(|p| lookup(p).map(|v| table_cell_text(&v)).unwrap_or_default()).collect();
                     self.rows.push(row);
                 }
             }

@@ -747,7 +747,7 @@ impl Cmdlet for FormatCmd {
                 })
                 .collect();
             let cells: Vec<Vec<String>> =
-                rows.iter().map(|r| r.iter().map(crate::runtime::output::cell_text).collect()).collect();
+                rows.iter().map(|r| r.iter().map(crate::runtime::output::table_cell_text).collect()).collect();
             let mut spec = TableSpec::new(columns).with_rows(cells);
             spec.autosize = call.switch("AutoSize");
             spec.hide_headers = call.switch("HideTableHeaders");
