@@ -30,6 +30,30 @@ impl Cmdlet for Simple {
     }
 }
 
+/// Measure-Command: runs the script block in the current scope (once per input object,
+/// with `$_` set, or once without input), discards its output, and returns the total
+/// time as one TimeSpan.
+#[derive(Default)]
+struct MeasureCommand {
+    total: std::time::Duration,
+}
+
+impl Cmdlet for MeasureCommand {
+    fn process(&mut self, cx: &mut Interp, call: &mut Call, _out: &mut dyn Sink) -> R<()> {
+        let Some(Value::ScriptBlock(sb)) = call.get("Expression").cloned() else { return Ok(()) };
+        let under = call.input.clone();
+        let started = std::time::Instant::now();
+        let result = cx.invoke_sb(&sb, Vec::new(), under, false, &mut crate::runtime::command::Discard);
+        self.total += started.elapsed();
+        result
+    }
+
+    fn end(&mut self, cx: &mut Interp, _call: &mut Call, out: &mut dyn Sink) -> R<()> {
+        let ticks = i64::try_from(self.total.as_nanos() / 100).unwrap_or(i64::MAX);
+        out.emit(cx, Value::TimeSpan(TimeSpan::from_ticks(ticks)))
+    }
+}
+
 fn add_simple(r: &mut Registry, sig: Signature, f: fn(&mut Interp, &mut Call, &mut dyn Sink) -> R<()>) {
     r.add(sig, move || Box::new(Simple(f)));
 }
@@ -138,6 +162,13 @@ pub fn register(r: &mut Registry) {
             let under = call.input.clone();
             cx.invoke_sb(&sb, args, under, !call.switch("NoNewScope"), out)
         },
+    );
+    r.add(
+        Signature::new("Measure-Command", "Measures the time a script block takes to run.")
+            .param(Param::new("Expression", PsType::ScriptBlock).position(0).mandatory())
+            .param(Param::new("InputObject", PsType::Object).pipeline())
+            .example("Measure-Command { Get-MigrationUser | Out-Null }", "How long listing the migration users takes."),
+        || Box::new(MeasureCommand::default()),
     );
     add_simple(
         r,
