@@ -61,6 +61,16 @@ pub struct Call {
 }
 
 impl Call {
+    /// Gathers what a collecting cmdlet (Sort-Object, Group-Object, Out-File ...) works on:
+    /// the current pipeline object, or else the items of `-InputObject` given by name.
+    pub fn gather_input(&self, into: &mut Vec<Value>) {
+        if let Some(v) = self.input.clone() {
+            into.push(v);
+        } else if let Some(v) = self.get("InputObject") {
+            into.extend(v.to_list());
+        }
+    }
+
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.bound.get(name)
     }

@@ -458,11 +458,7 @@ pub fn sort_cmp(a: &Value, b: &Value, cs: bool) -> Ordering {
 
 impl Cmdlet for SortObject {
     fn process(&mut self, _cx: &mut Interp, call: &mut Call, _out: &mut dyn Sink) -> R<()> {
-        if let Some(v) = call.input.clone() {
-            self.items.push(v);
-        } else if let Some(v) = call.get("InputObject") {
-            self.items.extend(v.to_list());
-        }
+        call.gather_input(&mut self.items);
         Ok(())
     }
 
@@ -541,11 +537,7 @@ struct GroupObject {
 
 impl Cmdlet for GroupObject {
     fn process(&mut self, _cx: &mut Interp, call: &mut Call, _out: &mut dyn Sink) -> R<()> {
-        if let Some(v) = call.input.clone() {
-            self.items.push(v);
-        } else if let Some(v) = call.get("InputObject") {
-            self.items.extend(v.to_list());
-        }
+        call.gather_input(&mut self.items);
         Ok(())
     }
 

@@ -672,11 +672,7 @@ struct FormatCmd {
 
 impl Cmdlet for FormatCmd {
     fn process(&mut self, _cx: &mut Interp, call: &mut Call, _out: &mut dyn Sink) -> R<()> {
-        if let Some(v) = call.input.clone() {
-            self.items.push(v);
-        } else if let Some(v) = call.get("InputObject") {
-            self.items.extend(v.to_list());
-        }
+        call.gather_input(&mut self.items);
         Ok(())
     }
     fn end(&mut self, cx: &mut Interp, call: &mut Call, out: &mut dyn Sink) -> R<()> {
@@ -1153,11 +1149,7 @@ struct GetRandom {
 
 impl Cmdlet for GetRandom {
     fn process(&mut self, _cx: &mut Interp, call: &mut Call, _out: &mut dyn Sink) -> R<()> {
-        if let Some(v) = call.input.clone() {
-            self.items.push(v);
-        } else if let Some(v) = call.get("InputObject") {
-            self.items.extend(v.to_list());
-        }
+        call.gather_input(&mut self.items);
         Ok(())
     }
     fn end(&mut self, cx: &mut Interp, call: &mut Call, out: &mut dyn Sink) -> R<()> {
