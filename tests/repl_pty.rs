@@ -2,9 +2,10 @@
 //! completion, history across sessions, Ctrl-C during a running pipeline, engine
 //! notices above the prompt, Ctrl-D.
 //!
-//! The shell runs over the fake host of examples/repl_fake.rs until the runtime's
-//! evaluator drives the `exosh` binary; the line editor, validator, completer and
-//! signal handling under test are the product's own (`exosh::repl::run`).
+//! The shell runs over the fake host of examples/repl_fake.rs, which can send engine
+//! notices on demand; the line editor, validator, completer and signal handling under
+//! test are the product's own (`exosh::repl::run`). tests/repl_exosh_pty.rs drives the
+//! real `exosh` binary.
 
 use rexpect::session::PtySession;
 use std::path::{Path, PathBuf};

@@ -3,28 +3,13 @@
 //! (IMAPEndpoint, IMAPBatch1, 'Pilot Batch', ann@, bob@ and chris@contoso.com) and the
 //! variables `$batch` and `$batches` set by running PowerShell in the session.
 
-use exosh::repl::{ReplHost, Validation, complete, validate};
+mod tour;
+
+use exosh::repl::ReplHost;
 use exosh::runtime::host::HostOptions;
 use exosh::runtime::repl_host::ShellHost;
 use exosh::tenant::{SqliteStore, Tenant};
 use std::sync::Arc;
-
-const PROMPT: &str = "PS /tenant> ";
-
-fn transcripts() -> Vec<Vec<String>> {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/repl.md")).unwrap();
-    let mut blocks = Vec::new();
-    let mut current: Option<Vec<String>> = None;
-    for line in doc.lines() {
-        match (&mut current, line.trim_end()) {
-            (None, "```transcript") => current = Some(Vec::new()),
-            (Some(_), "```") => blocks.extend(current.take()),
-            (Some(b), l) => b.push(l.to_string()),
-            (None, _) => {}
-        }
-    }
-    blocks
-}
 
 #[test]
 fn the_tour_replays_against_the_real_shell() {
@@ -52,46 +37,5 @@ fn the_tour_replays_against_the_real_shell() {
     host.execute(&setup);
     let ok = host.interp.global.lookup("setupOk").map(|v| exosh::runtime::convert::to_string(&v));
     assert_eq!(ok.as_deref(), Some("2"), "tenant setup failed");
-    let source = host.completion_source();
-    let source = source.as_ref();
-
-    let blocks = transcripts();
-    assert!(blocks.len() >= 5, "transcript blocks missing from docs/repl.md");
-    let mut checked = 0;
-    let mut failures = Vec::new();
-    for block in &blocks {
-        let mut i = 0;
-        while i < block.len() {
-            let line = &block[i];
-            let input = line.strip_prefix(PROMPT).unwrap_or_else(|| panic!("not a prompt line: {line:?}"));
-            if let Some(typed) = input.strip_suffix("<Tab>") {
-                let expected = block[i + 1].strip_prefix(PROMPT).unwrap_or_else(|| panic!("no result after {line:?}"));
-                let c = complete(typed, typed.len(), source);
-                if c.apply_first(typed).as_deref() != Some(expected) {
-                    failures.push(format!("Tab after {typed:?}: {:?}", c.values()));
-                }
-                i += 2;
-            } else if let Some(typed) = input.strip_suffix("<Ctrl+Space>") {
-                let expected = &block[i + 1];
-                let c = complete(typed, typed.len(), source);
-                if &c.values().join("  ") != expected {
-                    failures.push(format!("Ctrl+Space after {typed:?}: {:?}", c.values()));
-                }
-                i += 2;
-            } else {
-                let mut text = input.to_string();
-                i += 1;
-                while let Some(more) = block.get(i).and_then(|l| l.strip_prefix(">> ")) {
-                    assert_eq!(validate(&text), Validation::Incomplete, "{text:?} should ask for more");
-                    text.push('\n');
-                    text.push_str(more);
-                    i += 1;
-                }
-                assert_eq!(validate(&text), Validation::Complete, "{text:?} should be complete");
-            }
-            checked += 1;
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert!(checked >= 15, "only {checked} steps replayed");
+    tour::replay(host.completion_source().as_ref());
 }
