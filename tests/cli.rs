@@ -48,3 +48,29 @@ fn check_reports_a_missing_file() {
     let out = exosh().args(["--check", "/nonexistent/x.ps1"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// Out-GridView has no window here: it prints a table after a warning, and `-PassThru` /
+/// `-OutputMode` pass the selection on (corpus scripts 007, 049 and 053 pipe into it).
+#[test]
+fn out_gridview_prints_a_table_and_passes_the_selection_on() {
+    let script = r#"
+$rows = [pscustomobject]@{Identity='a@contoso.com';Status='Synced'}, [pscustomobject]@{Identity='b@contoso.com';Status='Failed'}
+$picked = $rows | Out-GridView -Title 'Users' -PassThru
+"picked $($picked.Count)"
+$one = $rows | ogv -OutputMode Single
+"single $($one.Identity)"
+$none = $rows | Out-GridView
+"none $($null -eq $none)"
+"#;
+    let out = exosh().args(["-NoProfile", "-NonInteractive", "-Command", script]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let table = "Identity      Status\n--------      ------\na@contoso.com Synced\nb@contoso.com Failed";
+    assert_eq!(stdout.matches(table).count(), 3, "{stdout}");
+    assert!(stdout.contains("picked 2\n"), "{stdout}");
+    assert!(stdout.contains("single a@contoso.com\n"), "{stdout}");
+    assert!(stdout.contains("none True\n"), "{stdout}");
+    let all = format!("{stdout}{stderr}");
+    assert!(all.contains("WARNING: Out-GridView 'Users': exosh has no grid window"), "{all}");
+}

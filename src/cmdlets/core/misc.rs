@@ -670,6 +670,11 @@ struct FormatCmd {
     items: Vec<Value>,
 }
 
+/// `Format-Table` over `items` with every property as a column (Out-GridView's fallback).
+pub(super) fn table_formatter(items: Vec<Value>) -> impl Cmdlet {
+    FormatCmd { table: true, items }
+}
+
 impl Cmdlet for FormatCmd {
     fn process(&mut self, _cx: &mut Interp, call: &mut Call, _out: &mut dyn Sink) -> R<()> {
         call.gather_input(&mut self.items);

@@ -98,6 +98,22 @@ pub fn register(r: &mut Registry) {
             .param(Param::new("Width", PsType::Int)),
         || Box::new(OutString::default()),
     );
+    r.add(
+        Signature::new(
+            "Out-GridView",
+            "Shows objects in a grid; exosh has no window, so it prints them as a table and warns.",
+        )
+        .param(Param::new("InputObject", PsType::Object).pipeline())
+        .param(Param::new("Title", PsType::String))
+        .param(Param::switch("PassThru"))
+        .param(Param::switch("Wait"))
+        .param(Param::new("OutputMode", PsType::String).validate_set(&["None", "Single", "Multiple"]))
+        .example(
+            "Get-MigrationUser | Select-Object Identity,Status | Out-GridView",
+            "Prints the two columns as a table (with a warning that no grid window exists).",
+        ),
+        || Box::new(OutGridView::default()),
+    );
     for name in ["Out-Host", "Out-Default"] {
         r.add(
             Signature::new(name, "Sends output to the host.")
@@ -295,6 +311,66 @@ impl Cmdlet for OutString {
         }
         let text = crate::runtime::output::out_string(cx, &items);
         out.emit(cx, Value::string(text))
+    }
+}
+
+/// Out-GridView without a graphical host: the objects are printed as `Format-Table` would print
+/// them, after a warning; `-PassThru` / `-OutputMode Multiple` pass every object on (as if the
+/// user had selected all rows), `-OutputMode Single` the first one.
+#[derive(Default)]
+struct OutGridView {
+    items: Vec<Value>,
+}
+
+impl Cmdlet for OutGridView {
+    fn process(&mut self, _cx: &mut Interp, call: &mut Call, _out: &mut dyn Sink) -> R<()> {
+        call.gather_input(&mut self.items);
+        Ok(())
+    }
+    fn end(&mut self, cx: &mut Interp, call: &mut Call, out: &mut dyn Sink) -> R<()> {
+        let mode = call.str("OutputMode").map(|m| m.to_ascii_lowercase());
+        let pass = match mode.as_deref() {
+            Some("single") => 1,
+            Some("multiple") => usize::MAX,
+            Some(_) => 0,
+            None if call.switch("PassThru") => usize::MAX,
+            None => 0,
+        };
+        let title = call.str("Title").map(|t| format!(" '{t}'")).unwrap_or_default();
+        let passes = match pass {
+            0 => String::new(),
+            1 => " The first object is passed on as the selection.".to_string(),
+            _ => " Every object is passed on as the selection.".to_string(),
+        };
+        cx.write_warning(
+            call.bound.common.warning_action,
+            &format!("Out-GridView{title}: exosh has no grid window, so the objects are shown as a table.{passes}"),
+        )?;
+        let items = std::mem::take(&mut self.items);
+        let mut host = crate::runtime::output::OutDefaultSink;
+        // Scalars (numbers, strings, dates) have no columns: the grid shows their values.
+        let scalars = items.first().is_none_or(|v| {
+            v.is_numeric()
+                || matches!(v, Value::String(_) | Value::Bool(_) | Value::DateTime(_))
+                || crate::runtime::members::property_list(v).is_empty()
+        });
+        if scalars {
+            for v in &items {
+                host.emit(cx, v.clone())?;
+            }
+        } else {
+            let mut table = super::misc::table_formatter(items.clone());
+            let mut text = crate::runtime::command::Collect::default();
+            table.end(cx, call, &mut text)?;
+            for v in text.0 {
+                host.emit(cx, v)?;
+            }
+        }
+        cx.flush_out_default();
+        for v in items.into_iter().take(pass) {
+            out.emit(cx, v)?;
+        }
+        Ok(())
     }
 }
 
