@@ -1503,7 +1503,7 @@ fn to_json(cx: &mut Interp, v: &Value, depth: i64, enums_as_strings: bool) -> R<
     })
 }
 
-fn from_json(j: &serde_json::Value, as_hashtable: bool) -> Value {
+pub(super) fn from_json(j: &serde_json::Value, as_hashtable: bool) -> Value {
     use serde_json::Value as J;
     match j {
         J::Null => Value::Null,

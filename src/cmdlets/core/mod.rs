@@ -5,6 +5,7 @@ pub mod data;
 pub mod each;
 pub mod fs;
 pub mod misc;
+pub mod web;
 pub mod write;
 
 use crate::runtime::command::Registry;
@@ -16,6 +17,7 @@ pub fn register(r: &mut Registry) {
     each::register(r);
     data::register(r);
     misc::register(r);
+    web::register(r);
     for (a, t) in [
         ("%", "ForEach-Object"),
         ("foreach", "ForEach-Object"),
