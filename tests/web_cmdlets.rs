@@ -105,7 +105,7 @@ $w = Invoke-WebRequest "$base/users" -UseBasicParsing
 $null = Invoke-RestMethod "$base/users" -StatusCodeVariable sc -ResponseHeadersVariable rh
 "vars=$sc $($rh['Content-Type'])"
 Invoke-WebRequest "$base/bin" -OutFile '{file}'
-"file=" + (Test-Path '{file}')
+"file=" + ((Get-Item '{file}').Length)
 try {{ Invoke-RestMethod "$base/missing" }} catch {{ "caught=$($_.Exception.Message) | $($_.FullyQualifiedErrorId)" }}
 try {{ Invoke-WebRequest "$base/bare404" }} catch {{ "bare=$($_.Exception.Message)" }}
 $s = Invoke-WebRequest "$base/bare404" -SkipHttpErrorCheck
@@ -126,7 +126,7 @@ $a = Invoke-RestMethod "$base/echo" -Credential $cred -Authentication Basic -All
         "query=status=Failed&page=2",
         "iwr=200 OK b1 53 53",
         "vars=200 application/json; charset=utf-8",
-        "file=True",
+        "file=4",
         "caught=no such batch | WebCmdletWebResponseException,Microsoft.PowerShell.Commands.InvokeRestMethodCommand",
         "bare=Response status code does not indicate success: 404 (Not Found).",
         "skip=404",

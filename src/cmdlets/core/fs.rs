@@ -1,4 +1,4 @@
-//! Files and paths: Test-Path, Get/Set/Add-Content, Out-File, New-Item,
+//! Files and paths: Test-Path, Get-Item, Get/Set/Add-Content, Out-File, New-Item,
 //! Remove-Item, Copy-Item, Move-Item, Rename-Item, Get-ChildItem, Join-Path,
 //! Split-Path, Resolve-Path, Get-Location, Set-Location.
 //!
@@ -475,6 +475,30 @@ pub fn register(r: &mut Registry) {
                 None => new,
             };
             std::fs::rename(&full, &dest).map_err(|e| Flow::error(io_error(call, &full, e, "RenameItemIOError")))
+        },
+    );
+    add(
+        r,
+        Signature::new("Get-Item", "Gets the file or directory at a path (wildcards expand).")
+            .param(Param::new("Path", strings()).position(0).pipeline().by_property_name())
+            .param(Param::new("LiteralPath", strings()).alias("PSPath").alias("LP"))
+            .param(Param::switch("Force")),
+        |cx, call, out| {
+            for p in paths(call) {
+                let full = resolve(cx, call, &p)?;
+                let found: Vec<String> = if call.has("LiteralPath") { vec![full.clone()] } else { expand(&full) }
+                    .into_iter()
+                    .filter(|f| Path::new(f).exists())
+                    .collect();
+                if found.is_empty() {
+                    let e = not_found(call, &full, "GetItemCommand");
+                    cx.write_error(call.bound.common.error_action, e)?;
+                }
+                for f in found {
+                    out.emit(cx, file_item(Path::new(&f)))?;
+                }
+            }
+            Ok(())
         },
     );
     add(

@@ -49,6 +49,7 @@ pub fn register(r: &mut Registry) {
         ("epcsv", "Export-Csv"),
         ("ipcsv", "Import-Csv"),
         ("gci", "Get-ChildItem"),
+        ("gi", "Get-Item"),
         ("ls", "Get-ChildItem"),
         ("dir", "Get-ChildItem"),
         ("ni", "New-Item"),
