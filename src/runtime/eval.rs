@@ -43,6 +43,8 @@ pub struct Interp {
     pub trap_depth: usize,
     /// Active -ErrorVariable collectors (every written error goes to each).
     pub error_collectors: Vec<Vec<ErrorRecord>>,
+    /// Redirection frames of the running pipeline elements (`2>&1`, `3>$null` ...).
+    pub redirects: Vec<super::redirect::Redirects>,
     pub next_pipeline_id: u64,
     pub options: InterpOptions,
     pub out: std::io::BufWriter<std::io::Stdout>,
@@ -73,6 +75,7 @@ impl Interp {
             try_depth: 0,
             trap_depth: 0,
             error_collectors: Vec::new(),
+            redirects: Vec::new(),
             next_pipeline_id: 1,
             options,
             out: std::io::BufWriter::new(std::io::stdout()),
@@ -364,7 +367,9 @@ impl Interp {
             }
             _ => {
                 self.record_error(&e);
-                self.print_error(&e);
+                if !self.redirect_stream(super::redirect::Stream::Error, || Value::Error(Rc::new(e.clone()))) {
+                    self.print_error(&e);
+                }
                 Ok(())
             }
         }
@@ -384,7 +389,7 @@ impl Interp {
                 Value::Null,
             )))),
             _ => {
-                self.host_line(&format!("WARNING: {msg}"));
+                self.stream_line(super::redirect::Stream::Warning, "WARNING: ", msg);
                 Ok(())
             }
         }

@@ -1539,7 +1539,9 @@ fn pscmdlet_method(cx: &mut Interp, c: &PsCmdlet, l: &str, name: &str, args: Vec
                 if l == "writeverbose" { ("VerbosePreference", "VERBOSE: ") } else { ("DebugPreference", "DEBUG: ") };
             let p = cx.preference(pref, super::binder::ActionPreference::SilentlyContinue);
             if matches!(p, super::binder::ActionPreference::Continue) {
-                cx.host_line(&format!("{prefix}{}", arg_s(&args, 0)));
+                let stream =
+                    if l == "writeverbose" { super::redirect::Stream::Verbose } else { super::redirect::Stream::Debug };
+                cx.stream_line(stream, prefix, &arg_s(&args, 0));
             }
             Ok(Value::Null)
         }

@@ -21,6 +21,7 @@ pub mod members;
 pub mod ops;
 pub mod output;
 pub mod pipeline;
+pub mod redirect;
 pub mod repl_host;
 pub mod scope;
 pub mod signature;

@@ -102,8 +102,9 @@ impl OutDefault {
         }
         match &v {
             Value::Error(e) => {
+                // An error record in the output (`2>&1`, `$Error[0]`) prints as the console prints errors.
                 self.flush(buf);
-                let _ = &e;
+                buf.push_str(&super::eval::render_error(e));
             }
             Value::Hashtable(h) => {
                 let entries = h.borrow().entries();
@@ -305,6 +306,9 @@ impl NetObject for FormattedText {
 
 /// Text for values that print on their own line(s) outside tables.
 fn special_text(v: &Value) -> Option<String> {
+    if let Some(t) = super::redirect::record_text(v) {
+        return Some(t);
+    }
     match v {
         Value::Other(o) => o.as_any().downcast_ref::<FormattedText>().map(|f| f.text.clone()),
         Value::Object(o) => {

@@ -456,52 +456,39 @@ impl Interp {
         let saved_failed = std::mem::replace(&mut self.pipeline_failed, false);
         let n = p.pipeline_elements.len();
         let mut stages: Vec<RefCell<Box<dyn Stage>>> = Vec::with_capacity(n);
-        let mut redirect_discard = false;
-        let mut merge_errors = false;
         for (i, el) in p.pipeline_elements.iter().enumerate() {
-            let st: Box<dyn Stage> = match el {
-                CommandBaseAst::Expression(e) => {
-                    for r in &e.redirections {
-                        apply_redirection(r, &mut redirect_discard, &mut merge_errors);
+            let (st, redirections): (Box<dyn Stage>, &[RedirectionAst]) = match el {
+                CommandBaseAst::Expression(e) => (
+                    Box::new(ExprStage { expr: e.expression.clone(), emits_null: is_null_literal(&e.expression) }),
+                    &e.redirections,
+                ),
+                CommandBaseAst::Command(c) => match self.build_stage(c, i > 0, pid, i) {
+                    Ok(s) => (s, &c.redirections),
+                    Err(e) => {
+                        self.pipeline_failed = saved_failed;
+                        return Err(e);
                     }
-                    Box::new(ExprStage { expr: e.expression.clone(), emits_null: is_null_literal(&e.expression) })
-                }
-                CommandBaseAst::Command(c) => {
-                    for r in &c.redirections {
-                        apply_redirection(r, &mut redirect_discard, &mut merge_errors);
-                    }
-                    match self.build_stage(c, i > 0, pid, i) {
-                        Ok(s) => s,
-                        Err(e) => {
-                            self.pipeline_failed = saved_failed;
-                            return Err(e);
-                        }
+                },
+            };
+            let st: Box<dyn Stage> = if redirections.is_empty() {
+                st
+            } else {
+                match super::redirect::Plan::new(self, redirections) {
+                    Ok(plan) => Box::new(super::redirect::RedirectStage::new(st, plan)),
+                    Err(e) => {
+                        self.pipeline_failed = saved_failed;
+                        return Err(e);
                     }
                 }
             };
             stages.push(RefCell::new(st));
         }
-        let mut discard = super::command::Discard;
-        let sink: &mut dyn Sink = if redirect_discard { &mut discard } else { out };
+        let sink: &mut dyn Sink = out;
         let r = run_stages(self, &stages, pid, sink);
         let failed = self.pipeline_failed;
         self.pipeline_failed = saved_failed;
         self.last_ok = !failed && r.is_ok();
         r
-    }
-}
-
-fn apply_redirection(r: &RedirectionAst, discard: &mut bool, merge: &mut bool) {
-    match r {
-        RedirectionAst::File(f) => {
-            if let ExpressionAst::Variable(v) = &f.location
-                && v.name.eq_ignore_ascii_case("null")
-                && matches!(f.from_stream, RedirectionStream::Output | RedirectionStream::All)
-            {
-                *discard = true;
-            }
-        }
-        RedirectionAst::Merging(_) => *merge = true,
     }
 }
 

@@ -7,6 +7,7 @@ use crate::runtime::convert::to_string;
 use crate::runtime::error::{ErrorRecord, Exception, R};
 use crate::runtime::eval::Interp;
 use crate::runtime::pipeline::emit_enumerated;
+use crate::runtime::redirect::{Stream, stream_record};
 use crate::runtime::signature::{Param, Signature};
 use crate::runtime::types::PsType;
 use crate::runtime::value::Value;
@@ -171,6 +172,10 @@ impl Cmdlet for WriteHost {
             }
             other => host_text(other, &sep),
         };
+        // Write-Host writes to the information stream (`6>$null`, `*> file` take it).
+        if cx.redirect_stream(Stream::Information, || stream_record(Stream::Information, &text)) {
+            return Ok(());
+        }
         if call.switch("NoNewline") {
             cx.host_write(&text);
         } else {
@@ -199,7 +204,8 @@ impl Cmdlet for WriteStream {
         let show = on
             .unwrap_or(matches!(pref, ActionPreference::Continue | ActionPreference::Stop | ActionPreference::Inquire));
         if show {
-            cx.host_line(&format!("{}{msg}", self.prefix));
+            let stream = if self.pref == "VerbosePreference" { Stream::Verbose } else { Stream::Debug };
+            cx.stream_line(stream, self.prefix, &msg);
         }
         Ok(())
     }
@@ -214,8 +220,11 @@ impl Cmdlet for WriteInformation {
             .common
             .information_action
             .unwrap_or_else(|| cx.preference("InformationPreference", ActionPreference::SilentlyContinue));
-        if matches!(pref, ActionPreference::Continue) {
-            let msg = call.get("MessageData").map(to_string).unwrap_or_default();
+        let msg = call.get("MessageData").map(to_string).unwrap_or_default();
+        // Redirected (`6>&1`, `*> file`), the record is taken whatever the preference.
+        if !cx.redirect_stream(Stream::Information, || stream_record(Stream::Information, &msg))
+            && matches!(pref, ActionPreference::Continue)
+        {
             cx.host_line(&msg);
         }
         Ok(())
