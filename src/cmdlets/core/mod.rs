@@ -4,6 +4,7 @@ pub mod clixml;
 pub mod data;
 pub mod each;
 pub mod fs;
+pub mod mail;
 pub mod misc;
 pub mod web;
 pub mod write;
@@ -18,6 +19,7 @@ pub fn register(r: &mut Registry) {
     data::register(r);
     misc::register(r);
     web::register(r);
+    mail::register(r);
     for (a, t) in [
         ("%", "ForEach-Object"),
         ("foreach", "ForEach-Object"),
