@@ -431,3 +431,44 @@ fn broken_signature_is_refused_and_a_private_ca_chain_is_accepted() {
         ok.diagnostic
     );
 }
+
+/// The machine's trust store is read once per process (rustls-native-certs, honouring
+/// SSL_CERT_FILE): this test runs its checks in a child process of this test binary
+/// whose SSL_CERT_FILE holds the private CA and a self-signed certificate.
+#[test]
+fn issuers_in_ssl_cert_file_are_reported_trusted() {
+    if let (Ok(chained), Ok(own)) = (std::env::var("EXOSH_TLS_CHAINED_PORT"), std::env::var("EXOSH_TLS_SELF_PORT")) {
+        let engine = Engine::new(EngineConfig::default()).expect("engine");
+        for port in [chained, own] {
+            let port: u16 = port.parse().expect("port");
+            let ok = engine.test_server_availability(&server(port, Security::Ssl, false), None);
+            assert_eq!(ok.result, AvailabilityResult::Success, "{}", ok.diagnostic);
+            assert!(ok.diagnostic.contains("certificate valid and trusted by this machine"), "{}", ok.diagnostic);
+            assert!(!ok.diagnostic.contains("not trusted"), "{}", ok.diagnostic);
+        }
+        return;
+    }
+    let ca_dir = tempfile::tempdir().expect("tmp");
+    let (ca, leaf) = ca_signed(ca_dir.path());
+    let mut chained = Dovecot::new(&["user001"]);
+    install(&chained, &leaf, &[&ca]);
+    chained.start();
+    let mut own = Dovecot::new(&["user001"]);
+    let lab = self_signed(ca_dir.path(), "own", "127.0.0.1", "IP:127.0.0.1");
+    install(&own, &lab, &[]);
+    own.start();
+    let bundle = ca_dir.path().join("trusted.pem");
+    let mut pem = std::fs::read(&ca.cert).expect("ca");
+    pem.extend(std::fs::read(&lab.cert).expect("own"));
+    std::fs::write(&bundle, pem).expect("bundle");
+    let out = Command::new(std::env::current_exe().expect("test binary"))
+        .args(["--exact", "issuers_in_ssl_cert_file_are_reported_trusted", "--nocapture", "--test-threads", "1"])
+        .env("SSL_CERT_FILE", &bundle)
+        .env_remove("SSL_CERT_DIR")
+        .env("EXOSH_TLS_CHAINED_PORT", chained.sport.to_string())
+        .env("EXOSH_TLS_SELF_PORT", own.sport.to_string())
+        .output()
+        .expect("run child");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && text.contains("1 passed"), "{text}");
+}

@@ -155,11 +155,9 @@ async fn tls_wrap(tcp: TcpStream, server: &ServerSpec, log: &mut ProtocolLog) ->
         }
         Ok(Ok(stream)) => {
             let (_, conn) = stream.get_ref();
-            log.push(format!(
-                "TLS established: {:?}, {:?}",
-                conn.protocol_version(),
-                conn.negotiated_cipher_suite().map(|s| s.suite()),
-            ));
+            let version = conn.protocol_version().map(|v| format!("{v:?}")).unwrap_or_default();
+            let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+            log.push(format!("TLS established: {version}, {suite}"));
             Ok(ImapStream::Tls(Box::new(stream)))
         }
     }

@@ -460,3 +460,101 @@ impl ServerCertVerifier for ImapCertVerifier {
         self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(problem: Option<CertProblem>, trust: Trust, accept_untrusted: bool) -> CertReport {
+        CertReport {
+            subject: "CN=imap.contoso.com".into(),
+            issuer: "CN=imap.contoso.com".into(),
+            names: vec!["DNS:imap.contoso.com".into()],
+            not_before: "2026-01-01 00:00:00 UTC".into(),
+            not_after: "2027-01-01 00:00:00 UTC".into(),
+            sent: 1,
+            trust,
+            problem,
+            accept_untrusted,
+        }
+    }
+
+    fn wrong_name() -> CertProblem {
+        CertProblem::NameMismatch { expected: "mail.fabrikam.com".into(), names: vec!["DNS:imap.contoso.com".into()] }
+    }
+
+    #[test]
+    fn log_says_why_a_certificate_is_accepted_or_refused() {
+        let untrusted = report(None, Trust::Untrusted("self-signed: CN=imap.contoso.com".into()), false);
+        assert!(untrusted.accepted());
+        assert_eq!(
+            untrusted.log_lines(),
+            vec![
+                "certificate: CN=imap.contoso.com issued by CN=imap.contoso.com; names DNS:imap.contoso.com; \
+                 valid 2026-01-01 00:00:00 UTC to 2027-01-01 00:00:00 UTC; 1 certificate(s) sent"
+                    .to_string(),
+                "certificate issuer not trusted by this machine (self-signed: CN=imap.contoso.com); \
+                 accepted as Exchange Online does for IMAP"
+                    .to_string(),
+            ]
+        );
+        let trusted = report(None, Trust::Trusted, false);
+        assert_eq!(trusted.log_lines()[1], "certificate valid and trusted by this machine");
+
+        let refused = report(Some(wrong_name()), Trust::Unknown, false);
+        assert!(!refused.accepted());
+        assert_eq!(
+            refused.log_lines()[1],
+            "certificate refused: the certificate is not valid for 'mail.fabrikam.com': it is for DNS:imap.contoso.com"
+        );
+        let accepted = report(Some(wrong_name()), Trust::Unknown, true);
+        assert!(accepted.accepted());
+        assert!(
+            accepted.log_lines()[1].starts_with(
+                "certificate not verified (-AcceptUntrustedCertificates); without it the connection would be refused: \
+                 the certificate is not valid for 'mail.fabrikam.com'"
+            ),
+            "{:?}",
+            accepted.log_lines()
+        );
+        assert_eq!(
+            report(None, Trust::Unknown, true).log_lines()[1],
+            "certificate not verified (-AcceptUntrustedCertificates)"
+        );
+    }
+
+    #[test]
+    fn each_problem_has_the_dotnet_status_exchange_shows() {
+        let expired = CertProblem::Expired { subject: "CN=a".into(), not_after: "x".into() };
+        let early = CertProblem::NotYetValid { subject: "CN=a".into(), not_before: "x".into() };
+        let bad = CertProblem::BadSignature { subject: "CN=a".into(), issuer: "CN=b".into() };
+        let cases = [
+            (wrong_name(), error::MSG_CERT_NAME_MISMATCH, CertificateError::NotValidForName),
+            (expired, error::MSG_CERT_NOT_TIME_VALID, CertificateError::Expired),
+            (early, error::MSG_CERT_NOT_TIME_VALID, CertificateError::NotValidYet),
+            (bad, error::MSG_CERT_NOT_SIGNATURE_VALID, CertificateError::BadSignature),
+            (CertProblem::Unreadable("x".into()), error::MSG_CERT_INVALID, CertificateError::BadEncoding),
+        ];
+        for (problem, status, rustls_error) in cases {
+            assert_eq!(problem.status_message(), status, "{problem}");
+            assert_eq!(problem.rustls_error(), rustls::Error::InvalidCertificate(rustls_error));
+            // the message and ErrorDetail a refusal gives
+            let e = error::MigrationError::certificate("imap.contoso.com", status, problem.to_string());
+            assert_eq!(e.kind, error::ErrorKind::Tls);
+            assert_eq!(e.message, format!("TLS negotiation failed. {status}"));
+            assert!(e.detail.contains(&format!("AuthenticationException: {status}")), "{}", e.detail);
+            assert!(e.detail.ends_with(&problem.to_string()), "{}", e.detail);
+        }
+    }
+
+    #[test]
+    fn garbage_instead_of_a_certificate_is_unreadable_and_refused() {
+        let der = CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x01]);
+        let name = ServerName::try_from("imap.contoso.com").expect("name");
+        let r = examine(&der, &[], &name, UnixTime::now(), false, |_| Ok(()));
+        assert!(matches!(r.problem, Some(CertProblem::Unreadable(_))), "{r:?}");
+        assert!(!r.accepted());
+        assert_eq!(r.trust, Trust::Unknown);
+        assert!(r.log_lines()[0].starts_with("certificate refused: the certificate could not be read"));
+    }
+}
