@@ -109,7 +109,7 @@ pub struct CertReport {
     /// Certificates the server sent (the end-entity one included).
     pub sent: usize,
     pub trust: Trust,
-    /// The first problem found, in the order name, dates, signatures.
+    /// The first problem found, in the order name, signatures, dates.
     pub problem: Option<CertProblem>,
     /// The endpoint has `-AcceptUntrustedCertificates`.
     pub accept_untrusted: bool,
