@@ -9,6 +9,19 @@ pub const MSG_LOGON: &str =
 pub const MSG_UNREACHABLE: &str =
     "We were unable to reach your email provider. Please check your server settings, or try again later.";
 
+/// .NET's AuthenticationException texts for certificate failures, which Exchange shows
+/// after "TLS negotiation failed." (SslStream: a policy error, or the chain status).
+pub const MSG_CERT_INVALID: &str = "The remote certificate is invalid according to the validation procedure.";
+pub const MSG_CERT_NAME_MISMATCH: &str =
+    "The remote certificate is invalid according to the validation procedure: RemoteCertificateNameMismatch";
+pub const MSG_CERT_NOT_TIME_VALID: &str =
+    "The remote certificate is invalid because of errors in the certificate chain: NotTimeValid";
+pub const MSG_CERT_NOT_SIGNATURE_VALID: &str =
+    "The remote certificate is invalid because of errors in the certificate chain: NotSignatureValid";
+/// .NET's text when client and server share no protocol or cipher suite.
+pub const MSG_TLS_NO_COMMON_ALGORITHM: &str =
+    "The client and server cannot communicate, because they do not possess a common algorithm.";
+
 /// What went wrong, coarse enough for the caller to pick a status and retry policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -72,14 +85,25 @@ impl MigrationError {
         )
     }
 
-    /// TLS handshake or certificate failure.
+    /// TLS handshake failure other than a refused certificate (no common protocol, no
+    /// STARTTLS, ...); `cause` is the technical reason for ErrorDetail.
     pub fn tls(host: &str, cause: impl Into<String>) -> Self {
         let cause = cause.into();
         let inner = if cause.to_ascii_lowercase().contains("certificate") {
-            "The remote certificate is invalid according to the validation procedure."
+            MSG_CERT_INVALID
         } else {
-            "The client and server cannot communicate, because they do not possess a common algorithm."
+            MSG_TLS_NO_COMMON_ALGORITHM
         };
+        Self::tls_with(host, inner, cause)
+    }
+
+    /// The server's certificate was refused: `status` is one of the `MSG_CERT_*` texts,
+    /// `reason` says what is wrong with the certificate (for ErrorDetail and the log).
+    pub fn certificate(host: &str, status: &str, reason: impl Into<String>) -> Self {
+        Self::tls_with(host, status, reason.into())
+    }
+
+    fn tls_with(host: &str, inner: &str, cause: String) -> Self {
         Self::new(
             ErrorKind::Tls,
             format!("TLS negotiation failed. {inner}"),

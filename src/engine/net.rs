@@ -10,9 +10,7 @@ use std::time::Duration;
 
 use async_imap::imap_proto::{Capability, Response, Status};
 use async_imap::{Client, Session};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -20,6 +18,9 @@ use tokio_rustls::TlsConnector;
 use super::error::MigrationError;
 use super::login::{LoginCommand, PlainAuth};
 use super::spec::{Credentials, Security, ServerSpec};
+
+pub mod cert;
+use cert::ImapCertVerifier;
 
 /// Exchange gives up connecting after 15 seconds.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -113,94 +114,50 @@ impl ProtocolLog {
     }
 }
 
-#[derive(Debug)]
-struct AcceptAnyCert(Arc<rustls::crypto::CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAnyCert {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
+    static PROVIDER: OnceLock<Arc<rustls::crypto::CryptoProvider>> = OnceLock::new();
+    PROVIDER.get_or_init(|| Arc::new(rustls::crypto::ring::default_provider())).clone()
 }
 
-fn roots() -> Arc<rustls::RootCertStore> {
-    static ROOTS: OnceLock<Arc<rustls::RootCertStore>> = OnceLock::new();
-    ROOTS
-        .get_or_init(|| {
-            let mut store = rustls::RootCertStore::empty();
-            let found = rustls_native_certs::load_native_certs();
-            for cert in found.certs {
-                let _ = store.add(cert);
-            }
-            Arc::new(store)
-        })
-        .clone()
-}
-
-fn tls_connector(accept_untrusted: bool, host: &str) -> Result<TlsConnector, MigrationError> {
+/// A connector whose verifier applies the IMAP certificate policy (`cert`); the verifier
+/// is returned too, for the report of what it found.
+fn tls_connector(accept_untrusted: bool, host: &str) -> Result<(TlsConnector, Arc<ImapCertVerifier>), MigrationError> {
     let provider = provider();
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+    let verifier = Arc::new(ImapCertVerifier::new(provider.clone(), accept_untrusted));
+    let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| MigrationError::tls(host, e.to_string()))?;
-    let config = if accept_untrusted {
-        builder.dangerous().with_custom_certificate_verifier(Arc::new(AcceptAnyCert(provider))).with_no_client_auth()
-    } else {
-        builder.with_root_certificates(roots()).with_no_client_auth()
-    };
-    Ok(TlsConnector::from(Arc::new(config)))
+        .map_err(|e| MigrationError::tls(host, e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    Ok((TlsConnector::from(Arc::new(config)), verifier))
 }
 
 async fn tls_wrap(tcp: TcpStream, server: &ServerSpec, log: &mut ProtocolLog) -> Result<ImapStream, MigrationError> {
-    let connector = tls_connector(server.accept_untrusted_certificates, &server.host)?;
+    let (connector, verifier) = tls_connector(server.accept_untrusted_certificates, &server.host)?;
     let name = ServerName::try_from(server.host.clone())
         .map_err(|e| MigrationError::tls(&server.host, format!("invalid server name: {e}")))?;
     let handshake = tokio::time::timeout(CONNECT_TIMEOUT, connector.connect(name, tcp)).await;
+    let report = verifier.take_report();
+    if let Some(r) = &report {
+        for line in r.log_lines() {
+            log.push(line);
+        }
+    }
     match handshake {
         Err(_) => Err(MigrationError::timeout(&server.host, CONNECT_TIMEOUT.as_secs())),
         Ok(Err(e)) => {
             log.push(format!("TLS handshake failed: {e}"));
-            Err(MigrationError::tls(&server.host, e.to_string()))
+            match report.as_ref().and_then(|r| if r.accepted() { None } else { r.problem.as_ref() }) {
+                Some(p) => Err(MigrationError::certificate(&server.host, p.status_message(), p.to_string())),
+                None => Err(MigrationError::tls(&server.host, e.to_string())),
+            }
         }
         Ok(Ok(stream)) => {
             let (_, conn) = stream.get_ref();
-            log.push(format!(
-                "TLS established: {:?}, {:?}{}",
-                conn.protocol_version(),
-                conn.negotiated_cipher_suite().map(|s| s.suite()),
-                if server.accept_untrusted_certificates { " (certificate not verified)" } else { "" }
-            ));
+            let version = conn.protocol_version().map(|v| format!("{v:?}")).unwrap_or_default();
+            let suite = conn.negotiated_cipher_suite().map(|s| format!("{:?}", s.suite())).unwrap_or_default();
+            log.push(format!("TLS established: {version}, {suite}"));
             Ok(ImapStream::Tls(Box::new(stream)))
         }
     }
