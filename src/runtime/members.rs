@@ -9,6 +9,7 @@ use super::eval::{Interp, collect_value, enum_value};
 use super::text;
 use super::types::PsType;
 use super::value::*;
+use num_bigint::BigInt;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -155,8 +156,14 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
         Value::Array(_) | Value::List(_) => {
             let items = obj.to_list();
             match lname.as_str() {
-                "count" | "length" | "longlength" => return Ok(Value::Int(items.len() as i32)),
-                "rank" => return Ok(Value::Int(1)),
+                "count" | "length" => return Ok(Value::Int(items.len() as i32)),
+                "longlength" => return Ok(Value::Long(items.len() as i64)),
+                "rank" => {
+                    return Ok(Value::Int(match obj {
+                        Value::Array(a) => a.rank() as i32,
+                        _ => 1,
+                    }));
+                }
                 "isfixedsize" => return Ok(Value::Bool(matches!(obj, Value::Array(_)))),
                 "isreadonly" | "issynchronized" => return Ok(Value::Bool(false)),
                 "syncroot" => return Ok(obj.clone()),
@@ -227,6 +234,19 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
             }
             Ok(Value::Null)
         }
+        Value::BigInt(b) => Ok(match lname.as_str() {
+            "count" | "length" => Value::Int(1),
+            "iszero" => Value::Bool(b.sign() == num_bigint::Sign::NoSign),
+            "isone" => Value::Bool(**b == num_bigint::BigInt::from(1)),
+            "iseven" => Value::Bool(!b.bit(0)),
+            "ispoweroftwo" => Value::Bool(b.sign() == num_bigint::Sign::Plus && b.magnitude().count_ones() == 1),
+            "sign" => Value::Int(match b.sign() {
+                num_bigint::Sign::Minus => -1,
+                num_bigint::Sign::NoSign => 0,
+                num_bigint::Sign::Plus => 1,
+            }),
+            _ => Value::Null,
+        }),
         Value::Char(_)
         | Value::Int(_)
         | Value::Long(_)
@@ -234,6 +254,11 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
         | Value::Decimal(_)
         | Value::Bool(_)
         | Value::Byte(_)
+        | Value::SByte(_)
+        | Value::Int16(_)
+        | Value::UInt16(_)
+        | Value::UInt32(_)
+        | Value::UInt64(_)
         | Value::Guid(_)
         | Value::Switch(_) => Ok(match lname.as_str() {
             "count" | "length" => Value::Int(1),
@@ -604,6 +629,9 @@ pub fn invoke_method(cx: &mut Interp, obj: &Value, name: &str, args: Vec<Value>)
     match l.as_str() {
         "gettype" => {
             return Ok(Value::Type(Rc::new(match obj {
+                Value::Array(a) if a.rank() > 1 => {
+                    PsType::MdArray(Box::new(a.elem.clone().unwrap_or(PsType::Object)), a.rank())
+                }
                 Value::Array(a) => PsType::Array(Box::new(a.elem.clone().unwrap_or(PsType::Object))),
                 Value::List(li) => match &li.elem {
                     Some(e) => PsType::List(Box::new(e.clone())),
@@ -652,7 +680,17 @@ pub fn invoke_method(cx: &mut Interp, obj: &Value, name: &str, args: Vec<Value>)
             "tostring" => Ok(Value::string(sb.text.clone())),
             _ => Err(method_not_found(obj, name)),
         },
-        Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Decimal(_) | Value::Byte(_) => match l.as_str() {
+        Value::Int(_)
+        | Value::Long(_)
+        | Value::Double(_)
+        | Value::Decimal(_)
+        | Value::Byte(_)
+        | Value::SByte(_)
+        | Value::Int16(_)
+        | Value::UInt16(_)
+        | Value::UInt32(_)
+        | Value::UInt64(_)
+        | Value::BigInt(_) => match l.as_str() {
             "tostring" => {
                 let f = arg_s(&args, 0);
                 super::format::format_value(obj, &f)
@@ -1843,6 +1881,14 @@ pub fn static_property(_cx: &mut Interp, t: &PsType, name: &str) -> R<Value> {
     Ok(match (full.as_str(), l.as_str()) {
         ("System.Math", "pi") => Value::Double(std::f64::consts::PI),
         ("System.Math", "e") => Value::Double(std::f64::consts::E),
+        (_, "maxvalue" | "minvalue") if convert::int_range(t).is_some() => {
+            let (lo, hi) = convert::int_range(t).unwrap_or((0, 0));
+            return convert::convert_to(&Value::string(if l == "maxvalue" { hi } else { lo }.to_string()), t)
+                .map_err(|m| super::eval::invalid_cast(&m));
+        }
+        ("System.Numerics.BigInteger", "zero") => Value::bigint(BigInt::from(0)),
+        ("System.Numerics.BigInteger", "one") => Value::bigint(BigInt::from(1)),
+        ("System.Numerics.BigInteger", "minusone") => Value::bigint(BigInt::from(-1)),
         ("System.Int32", "maxvalue") => Value::Int(i32::MAX),
         ("System.Int32", "minvalue") => Value::Int(i32::MIN),
         ("System.Int64", "maxvalue") => Value::Long(i64::MAX),
@@ -1904,6 +1950,107 @@ pub fn static_property(_cx: &mut Interp, t: &PsType, name: &str) -> R<Value> {
             )));
         }
     })
+}
+
+/// A BigInteger argument of a `[bigint]::Method(...)` call.
+fn big_arg(args: &[Value], i: usize, name: &str) -> R<BigInt> {
+    let v = arg(args, i);
+    match convert::convert_to(&v, &PsType::BigInt) {
+        Ok(Value::BigInt(b)) => Ok((*b).clone()),
+        Ok(_) => Ok(BigInt::from(0)),
+        Err(m) => Err(method_exception(name, args.len(), "System.Management.Automation.PSInvalidCastException", &m)),
+    }
+}
+
+/// The statics of `[System.Numerics.BigInteger]`.
+fn bigint_static(t: &PsType, l: &str, name: &str, args: &[Value]) -> R<Value> {
+    use num_bigint::Sign;
+    let n = args.len();
+    let b = |i| big_arg(args, i, name);
+    let div0 = || method_exception(name, n, "System.DivideByZeroException", "Attempted to divide by zero.");
+    let cmp = |x: &BigInt, y: &BigInt| match x.cmp(y) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    };
+    Ok(match (l, n) {
+        ("pow", 2) => {
+            let e = arg_i(args, 1);
+            if e < 0 {
+                return Err(method_exception(
+                    name,
+                    n,
+                    "System.ArgumentOutOfRangeException",
+                    &format!(
+                        "The number must be greater than or equal to zero. (Parameter 'exponent')\nActual value was {e}."
+                    ),
+                ));
+            }
+            Value::bigint(num_traits::Pow::pow(b(0)?, e as u64))
+        }
+        ("abs", 1) => Value::bigint(num_traits::Signed::abs(&b(0)?)),
+        ("negate", 1) => Value::bigint(-b(0)?),
+        ("add", 2) => Value::bigint(b(0)? + b(1)?),
+        ("subtract", 2) => Value::bigint(b(0)? - b(1)?),
+        ("multiply", 2) => Value::bigint(b(0)? * b(1)?),
+        ("divide" | "remainder", 2) => {
+            let (x, y) = (b(0)?, b(1)?);
+            if y.sign() == Sign::NoSign {
+                return Err(div0());
+            }
+            Value::bigint(if l == "divide" { x / y } else { x % y })
+        }
+        ("modpow", 3) => {
+            let (x, e, m) = (b(0)?, b(1)?, b(2)?);
+            if m.sign() == Sign::NoSign {
+                return Err(div0());
+            }
+            if e.sign() == Sign::Minus {
+                return Err(method_exception(
+                    name,
+                    n,
+                    "System.ArgumentOutOfRangeException",
+                    "The number must be greater than or equal to zero. (Parameter 'exponent')",
+                ));
+            }
+            // .NET's ModPow keeps the dividend's sign, as `%` does.
+            let r = x.modpow(&e, &num_traits::Signed::abs(&m));
+            let r = if x.sign() == Sign::Minus && r.sign() != Sign::NoSign && e.bit(0) {
+                r - num_traits::Signed::abs(&m)
+            } else {
+                r
+            };
+            Value::bigint(r)
+        }
+        ("greatestcommondivisor", 2) => Value::bigint(num_integer::Integer::gcd(&b(0)?, &b(1)?)),
+        ("max", 2) => Value::bigint(b(0)?.max(b(1)?)),
+        ("min", 2) => Value::bigint(b(0)?.min(b(1)?)),
+        ("compare", 2) => Value::Int(cmp(&b(0)?, &b(1)?)),
+        ("equals", 2) => Value::Bool(b(0)? == b(1)?),
+        ("log10", 1) => Value::Double(big_log(&b(0)?) / std::f64::consts::LN_10),
+        ("log", 1) => Value::Double(big_log(&b(0)?)),
+        ("log", 2) => Value::Double(big_log(&b(0)?) / arg_f(args, 1).ln()),
+        _ => return Err(static_not_found(t, name)),
+    })
+}
+
+/// The natural logarithm of a BigInteger of any size (NaN below zero).
+fn big_log(x: &BigInt) -> f64 {
+    use num_traits::ToPrimitive;
+    match x.sign() {
+        num_bigint::Sign::Minus => f64::NAN,
+        num_bigint::Sign::NoSign => f64::NEG_INFINITY,
+        num_bigint::Sign::Plus => {
+            let bits = x.bits();
+            if bits < 1000 {
+                x.to_f64().unwrap_or(f64::INFINITY).ln()
+            } else {
+                let shift = bits - 64;
+                let top: BigInt = x >> shift as usize;
+                top.to_f64().unwrap_or(1.0).ln() + shift as f64 * std::f64::consts::LN_2
+            }
+        }
+    }
 }
 
 fn hostname() -> String {
@@ -2058,10 +2205,25 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
                 _ => return Err(static_not_found(t, name)),
             });
         }
-        "System.Int32" | "System.Int64" | "System.Double" | "System.Decimal" | "System.Byte" | "System.Boolean"
-        | "System.DateTime" | "System.Guid" | "System.TimeSpan" | "System.Char"
+        "System.Int32"
+        | "System.Int64"
+        | "System.Double"
+        | "System.Decimal"
+        | "System.Byte"
+        | "System.Boolean"
+        | "System.DateTime"
+        | "System.Guid"
+        | "System.TimeSpan"
+        | "System.Char"
+        | "System.SByte"
+        | "System.Int16"
+        | "System.UInt16"
+        | "System.UInt32"
+        | "System.UInt64"
+        | "System.Numerics.BigInteger"
             if l == "parse" || l == "tryparse" =>
         {
+            let integer = convert::int_range(t).is_some() || matches!(t, PsType::BigInt);
             let s = arg_s(&args, 0);
             let r = if full == "System.DateTime" {
                 convert::parse_datetime(&s)
@@ -2076,20 +2238,31 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
             } else {
                 let trimmed = s.trim();
                 let ok_chars = !trimmed.is_empty()
-                    && (full != "System.Int32" && full != "System.Int64"
+                    && (!integer
                         || trimmed.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == ','));
                 if !ok_chars {
                     Err(format!("The input string '{s}' was not in a correct format."))
                 } else {
-                    convert::convert_to(&Value::string(trimmed.replace(',', "")), t)
-                        .map_err(|_| format!("The input string '{s}' was not in a correct format."))
+                    convert::convert_to(&Value::string(trimmed.replace(',', "")), t).map_err(|m| {
+                        // .NET's Parse reports an out-of-range number as an OverflowException.
+                        match m.split_once("Error: \"Value was either too large or too small") {
+                            Some((_, rest)) => {
+                                format!("Value was either too large or too small{}", rest.trim_end_matches('"'))
+                            }
+                            None => format!("The input string '{s}' was not in a correct format."),
+                        }
+                    })
                 }
             };
             if l == "tryparse" {
                 return Ok(Value::Bool(r.is_ok()));
             }
-            return r.map_err(|m| method_exception(name, n, "System.FormatException", &m));
+            return r.map_err(|m| {
+                let ty = if m.starts_with("Value was") { "System.OverflowException" } else { "System.FormatException" };
+                method_exception(name, n, ty, &m)
+            });
         }
+        "System.Numerics.BigInteger" => return bigint_static(t, &l, name, &args),
         "System.DateTime" => {
             return match l.as_str() {
                 "parseexact" => {

@@ -56,7 +56,7 @@ pub fn table_cell_text(v: &Value) -> String {
 }
 
 fn is_right(v: &Value) -> bool {
-    matches!(v, Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Decimal(_) | Value::Byte(_) | Value::Bool(_))
+    v.is_numeric() || matches!(v, Value::Bool(_))
 }
 
 /// Scalars print one line each.
@@ -68,6 +68,12 @@ fn is_scalar(v: &Value) -> bool {
             | Value::Int(_)
             | Value::Long(_)
             | Value::Byte(_)
+            | Value::SByte(_)
+            | Value::Int16(_)
+            | Value::UInt16(_)
+            | Value::UInt32(_)
+            | Value::UInt64(_)
+            | Value::BigInt(_)
             | Value::Double(_)
             | Value::Decimal(_)
             | Value::Char(_)

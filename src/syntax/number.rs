@@ -146,12 +146,23 @@ pub fn scan_number(input: &str, negative: bool) -> Option<(ConstantValue, usize)
         return Some((ConstantValue::Double(v), len));
     }
     let digits = p.int.trim_start_matches('0');
+    if suffix.as_deref() == Some("n") {
+        // BigInteger literals have no size limit.
+        let mut b: num_bigint::BigInt = if digits.is_empty() { 0.into() } else { digits.parse().ok()? };
+        b *= mult;
+        if negative {
+            b = -b;
+        }
+        return Some((ConstantValue::BigInteger(b.to_string()), len));
+    }
     if digits.len() > 30 {
         let f: f64 = p.int.parse().ok()?;
         return Some((ConstantValue::Double(f * sign as f64), len));
     }
     let raw: i128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
-    let v = raw * sign * mult;
+    let Some(v) = raw.checked_mul(sign * mult) else {
+        return Some((ConstantValue::Double(raw as f64 * (sign * mult) as f64), len));
+    };
     match suffix.as_deref() {
         None => {
             if let Ok(x) = i32::try_from(v) {
@@ -214,5 +225,14 @@ mod tests {
         assert_eq!(scan_number("2.5l", false), Some((ConstantValue::Int64(2), 4)));
         assert_eq!(scan_number("1lkb", false), Some((ConstantValue::Int64(1024), 4)));
         assert_eq!(scan_number("0xFFuy", false), Some((ConstantValue::Byte(255), 6)));
+        assert_eq!(scan_number("1n", false), Some((ConstantValue::BigInteger("1".into()), 2)));
+        assert_eq!(scan_number("5u", false), Some((ConstantValue::UInt32(5), 2)));
+        assert_eq!(scan_number("5us", false), Some((ConstantValue::UInt16(5), 3)));
+        assert_eq!(
+            scan_number("123456789012345678901234567890123n", true),
+            Some((ConstantValue::BigInteger("-123456789012345678901234567890123".into()), 34))
+        );
+        assert_eq!(scan_number("2nkb", false), Some((ConstantValue::BigInteger("2048".into()), 4)));
+        assert_eq!(scan_number("999999999999999999999999999999pb", false).map(|(_, n)| n), Some(32));
     }
 }
