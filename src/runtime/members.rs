@@ -452,10 +452,101 @@ fn norm_index(i: i64, len: usize) -> Option<usize> {
     if j >= 0 && j < len { Some(j as usize) } else { None }
 }
 
+/// pwsh's `NeedMultidimensionalIndex`: the index does not fit the array's rank.
+fn need_md_index(a: &PsArray, idx: &Value) -> Flow {
+    // ArrayOps.IndexStringMessage: the index joined with commas, cut after 20 characters.
+    let mut shown = super::convert::to_string_ofs(idx, ",");
+    if shown.chars().count() > 20 {
+        shown = format!("{} ...", shown.chars().take(20).collect::<String>());
+    }
+    Flow::error(ErrorRecord::new(
+        Exception::runtime(format!("You cannot index into a {} dimensional array with index [{shown}].", a.rank())),
+        "NeedMultidimensionalIndex",
+        "InvalidOperation",
+        idx.clone(),
+    ))
+}
+
+/// The index as one tuple of integers (`$a[0,1]`), None when it is not a flat list of numbers.
+fn index_tuple(idx: &Value) -> Option<Vec<i64>> {
+    let items = idx.enumerate()?;
+    items.iter().map(|i| if i.is_enumerable() { None } else { to_num(i).and_then(|n| n.as_i64()) }).collect()
+}
+
+/// The row-major offset of a tuple, negative indexes counting from the end of
+/// their dimension (ArrayOps.GetMDArrayValue); None when out of bounds.
+fn md_offset(a: &PsArray, tuple: &[i64]) -> Option<usize> {
+    let t: Vec<i64> = tuple.iter().zip(&a.dims).map(|(i, d)| if *i < 0 { i + *d as i64 } else { *i }).collect();
+    a.offset_of(&t)
+}
+
+/// `$md[i, j]` and slices `$md[(0,1),(1,0)]` of a multi-dimensional array.
+fn md_index(a: &PsArray, idx: &Value) -> R<Value> {
+    if !idx.is_enumerable() {
+        return Err(need_md_index(a, idx));
+    }
+    if let Some(t) = index_tuple(idx) {
+        if t.len() != a.rank() {
+            return Err(need_md_index(a, idx));
+        }
+        return Ok(md_offset(a, &t).map(|o| a.items.borrow()[o].clone()).unwrap_or(Value::Null));
+    }
+    let mut out = Vec::new();
+    for it in idx.to_list() {
+        match index_tuple(&it) {
+            Some(t) if t.len() == a.rank() => {
+                if let Some(o) = md_offset(a, &t) {
+                    out.push(a.items.borrow()[o].clone());
+                }
+            }
+            _ => return Err(need_md_index(a, &it)),
+        }
+    }
+    Ok(Value::array(out))
+}
+
+fn index_out_of_range() -> Flow {
+    Flow::error(ErrorRecord::new(
+        Exception::new("System.IndexOutOfRangeException", "Index was outside the bounds of the array."),
+        "System.IndexOutOfRangeException",
+        "OperationStopped",
+        Value::Null,
+    ))
+}
+
+/// `$md[i, j] = v`.
+fn md_set_index(a: &PsArray, idx: &Value, v: Value) -> R<()> {
+    let t = match index_tuple(idx) {
+        Some(t) if t.len() == a.rank() => t,
+        _ => return Err(need_md_index(a, idx)),
+    };
+    let o = md_offset(a, &t).ok_or_else(index_out_of_range)?;
+    let v = match &a.elem {
+        Some(t) => convert::convert_to(&v, t).map_err(|m| super::eval::invalid_cast(&m))?,
+        None => v,
+    };
+    a.items.borrow_mut()[o] = v;
+    Ok(())
+}
+
+/// The value a new array element starts with (`default(T)`).
+fn default_of(t: &PsType) -> Value {
+    if t.is_numeric() {
+        convert::convert_to(&Value::Int(0), t).unwrap_or(Value::Null)
+    } else if matches!(t, PsType::Bool) {
+        Value::Bool(false)
+    } else if matches!(t, PsType::Char) {
+        Value::Char('\0')
+    } else {
+        Value::Null
+    }
+}
+
 /// `$obj[idx]`.
 #[allow(clippy::only_used_in_recursion)]
 pub fn index(cx: &mut Interp, obj: &Value, idx: &Value) -> R<Value> {
     match obj {
+        Value::Array(a) if a.rank() > 1 => md_index(a, idx),
         Value::Null => Err(Flow::error(ErrorRecord::new(
             Exception::runtime("Cannot index into a null array."),
             "NullArray",
@@ -541,6 +632,7 @@ pub fn index(cx: &mut Interp, obj: &Value, idx: &Value) -> R<Value> {
 /// `$obj[idx] = v`.
 pub fn set_index(_cx: &mut Interp, obj: &Value, idx: &Value, v: Value) -> R<()> {
     match obj {
+        Value::Array(a) if a.rank() > 1 => md_set_index(a, idx, v),
         Value::Hashtable(h) => {
             h.borrow_mut().insert(idx.clone(), v);
             Ok(())
@@ -1143,7 +1235,33 @@ fn collection_method(cx: &mut Interp, obj: &Value, l: &str, name: &str, args: Ve
                 .map(|i| i as i32)
                 .unwrap_or(-1),
         )),
-        "clone" | "toarray" => Ok(Value::array(obj.to_list())),
+        "clone" => Ok(match obj {
+            Value::Array(a) => Value::md_array(a.elem.clone(), a.dims.clone(), a.items.borrow().clone()),
+            _ => Value::array(obj.to_list()),
+        }),
+        "toarray" => Ok(Value::array(obj.to_list())),
+        "getlength" | "getupperbound" | "getlowerbound" | "getlonglength" if matches!(obj, Value::Array(_)) => {
+            let Value::Array(a) = obj else { return Err(method_not_found(obj, name)) };
+            let d = arg_i(&args, 0);
+            let len = usize::try_from(d).ok().and_then(|d| a.length_of(d)).ok_or_else(|| {
+                method_exception(
+                    name,
+                    args.len(),
+                    "System.IndexOutOfRangeException",
+                    "Index was outside the bounds of the array.",
+                )
+            })?;
+            Ok(match l {
+                "getlength" => Value::Int(len as i32),
+                "getlonglength" => Value::Long(len as i64),
+                "getupperbound" => Value::Int(len as i32 - 1),
+                _ => Value::Int(0),
+            })
+        }
+        "getvalue" if args.len() > 1 => index(cx, obj, &Value::array(args.clone())),
+        "setvalue" if args.len() > 2 => {
+            set_index(cx, obj, &Value::array(args[1..].to_vec()), arg(&args, 0)).map(|_| Value::Null)
+        }
         "getenumerator" => Ok(Value::Other(Rc::new(super::eval::Enumerator {
             items: obj.to_list(),
             index: RefCell::new(0),
@@ -2747,14 +2865,43 @@ pub fn construct(cx: &mut Interp, t: &PsType, args: Vec<Value>) -> R<Value> {
     Ok(match t {
         PsType::Array(e) => {
             let len = arg_i(&args, 0).max(0) as usize;
-            let zero = if e.is_numeric() {
-                convert::convert_to(&Value::Int(0), e).unwrap_or(Value::Null)
-            } else if matches!(**e, PsType::Bool) {
-                Value::Bool(false)
-            } else {
-                Value::Null
-            };
-            Value::typed_array((**e).clone(), vec![zero; len])
+            Value::typed_array((**e).clone(), vec![default_of(e); len])
+        }
+        PsType::MdArray(e, rank) => {
+            // New-Object 'int[,]' 2,3 passes its lengths as one list.
+            let lens = if n == 1 && arg(&args, 0).is_enumerable() { arg(&args, 0).to_list() } else { args.clone() };
+            if lens.len() != *rank {
+                return Err(method_exception(
+                    "new",
+                    lens.len(),
+                    "System.Management.Automation.MethodException",
+                    &format!("Cannot find an overload for \"new\" and the argument count: \"{}\".", lens.len()),
+                ));
+            }
+            let mut dims = Vec::with_capacity(lens.len());
+            let mut total: usize = 1;
+            for l in &lens {
+                let d = to_num(l).and_then(|x| x.as_i64()).unwrap_or(-1);
+                let d = usize::try_from(d).map_err(|_| {
+                    method_exception(
+                        "new",
+                        lens.len(),
+                        "System.OverflowException",
+                        "Arithmetic operation resulted in an overflow.",
+                    )
+                })?;
+                total = total.checked_mul(d).filter(|t| *t <= 256 * 1024 * 1024).ok_or_else(|| {
+                    method_exception(
+                        "new",
+                        lens.len(),
+                        "System.OutOfMemoryException",
+                        "Array dimensions exceeded supported range.",
+                    )
+                })?;
+                dims.push(d);
+            }
+            let elem = if matches!(**e, PsType::Object) { None } else { Some((**e).clone()) };
+            Value::md_array(elem, dims, vec![default_of(e); total])
         }
         PsType::ArrayList => {
             Value::array_list(if n > 0 && arg(&args, 0).is_enumerable() { arg(&args, 0).to_list() } else { Vec::new() })

@@ -243,8 +243,10 @@ pub fn add(l: &Value, r: &Value) -> R<Value> {
                 Value::Array(_) | Value::List(_) => items.extend(r.to_list()),
                 _ => items.push(r.clone()),
             }
+            // A multi-dimensional array flattens into an Object[] (EnumerableOps.AddObject).
             if let Value::Array(a) = l
                 && let Some(e) = &a.elem
+                && a.rank() == 1
             {
                 let conv: Result<Vec<Value>, String> = items.iter().map(|v| super::convert::convert_to(v, e)).collect();
                 if let Ok(c) = conv {

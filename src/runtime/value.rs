@@ -535,3 +535,28 @@ impl PartialEq for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_array_offsets_are_row_major() {
+        let v = Value::md_array(Some(PsType::Int), vec![2, 3], (0..6).map(Value::Int).collect());
+        let Value::Array(a) = &v else { panic!("not an array") };
+        assert_eq!(a.rank(), 2);
+        assert_eq!(a.offset_of(&[0, 0]), Some(0));
+        assert_eq!(a.offset_of(&[0, 2]), Some(2));
+        assert_eq!(a.offset_of(&[1, 0]), Some(3));
+        assert_eq!(a.offset_of(&[1, 2]), Some(5));
+        assert_eq!(a.offset_of(&[2, 0]), None);
+        assert_eq!(a.offset_of(&[0, 3]), None);
+        assert_eq!(a.offset_of(&[1]), None);
+        assert_eq!(a.length_of(1), Some(3));
+        assert_eq!(a.length_of(2), None);
+        assert_eq!(v.type_name(), "System.Int32[,]");
+        assert_eq!(v.short_type_name(), "Int32[,]");
+        let one = Value::typed_array(PsType::Int, vec![Value::Int(1)]);
+        assert_eq!(one.type_name(), "System.Int32[]");
+    }
+}
