@@ -38,6 +38,7 @@ pub fn to_string_ofs(v: &Value, ofs: &str) -> String {
         Value::UInt32(i) => i.to_string(),
         Value::UInt64(i) => i.to_string(),
         Value::BigInt(i) => i.to_string(),
+        Value::Single(f) => super::dotnet::single_to_string(*f),
         Value::Double(d) => double_to_string(*d),
         Value::Decimal(d) => d.to_string(),
         Value::Char(c) => c.to_string(),
@@ -118,6 +119,7 @@ pub fn to_bool(v: &Value) -> bool {
         Value::UInt32(i) => *i != 0,
         Value::UInt64(i) => *i != 0,
         Value::BigInt(i) => i.sign() != num_bigint::Sign::NoSign,
+        Value::Single(f) => *f != 0.0,
         Value::Double(d) => *d != 0.0,
         Value::Decimal(d) => !d.is_zero(),
         Value::Char(c) => *c != '\0',
@@ -362,6 +364,8 @@ pub fn to_num(v: &Value) -> Option<Num> {
         Value::UInt32(i) => Some(Num::UInt(*i)),
         Value::UInt64(i) => Some(Num::ULong(*i)),
         Value::BigInt(b) => Some(Num::Big(b.clone())),
+        // Single computes in DoubleOps, as every floating operation does.
+        Value::Single(f) => Some(Num::Double(f64::from(*f))),
         Value::Double(d) => Some(Num::Double(*d)),
         Value::Decimal(d) => Some(Num::Decimal(*d)),
         Value::Char(c) => Some(Num::Int(*c as i32)),
@@ -586,7 +590,7 @@ pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
                 _ => to_num(v).ok_or_else(|| cannot_convert(v, &tn, ""))?,
             };
             let d = n.as_f64();
-            Ok(Value::Double(if matches!(ty, PsType::Single) { d as f32 as f64 } else { d }))
+            Ok(if matches!(ty, PsType::Single) { Value::Single(d as f32) } else { Value::Double(d) })
         }
         PsType::Decimal => {
             let n = match v {
@@ -786,6 +790,7 @@ pub fn is_type(v: &Value, ty: &PsType) -> bool {
             a.rank() == *rank && a.rank() > 1 && (**e == PsType::Object || a.elem.as_ref() == Some(&**e))
         }
         (PsType::Double, Value::Double(_)) => true,
+        (PsType::Single, Value::Single(_)) => true,
         (PsType::Decimal, Value::Decimal(_)) => true,
         (PsType::Char, Value::Char(_)) => true,
         (PsType::String, Value::String(_)) => true,

@@ -29,6 +29,7 @@ fn arg_of<'a>(v: &Value, holder: &'a str) -> FormatArg<'a> {
             None => FormatArg::Other(holder.to_string()),
         },
         Value::Double(d) => FormatArg::Double(*d),
+        Value::Single(f) => FormatArg::Single(*f),
         Value::Decimal(d) => FormatArg::Decimal(to_net_decimal(*d)),
         Value::Char(c) => FormatArg::Char(*c),
         Value::DateTime(d) => FormatArg::DateTime(*d),

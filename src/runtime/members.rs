@@ -259,6 +259,7 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
         | Value::UInt16(_)
         | Value::UInt32(_)
         | Value::UInt64(_)
+        | Value::Single(_)
         | Value::Guid(_)
         | Value::Switch(_) => Ok(match lname.as_str() {
             "count" | "length" => Value::Int(1),
@@ -782,6 +783,7 @@ pub fn invoke_method(cx: &mut Interp, obj: &Value, name: &str, args: Vec<Value>)
         | Value::UInt16(_)
         | Value::UInt32(_)
         | Value::UInt64(_)
+        | Value::Single(_)
         | Value::BigInt(_) => match l.as_str() {
             "tostring" => {
                 let f = arg_s(&args, 0);
@@ -2011,6 +2013,11 @@ pub fn static_property(_cx: &mut Interp, t: &PsType, name: &str) -> R<Value> {
         ("System.Int32", "minvalue") => Value::Int(i32::MIN),
         ("System.Int64", "maxvalue") => Value::Long(i64::MAX),
         ("System.Int64", "minvalue") => Value::Long(i64::MIN),
+        ("System.Single", "maxvalue") => Value::Single(f32::MAX),
+        ("System.Single", "minvalue") => Value::Single(f32::MIN),
+        ("System.Single", "epsilon") => Value::Single(f32::from_bits(1)),
+        ("System.Single", "nan") => Value::Single(f32::NAN),
+        ("System.Double", "epsilon") => Value::Double(f64::from_bits(1)),
         ("System.Double", "maxvalue") => Value::Double(f64::MAX),
         ("System.Double", "minvalue") => Value::Double(f64::MIN),
         ("System.Double", "nan") => Value::Double(f64::NAN),
@@ -2339,6 +2346,7 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
         | "System.UInt32"
         | "System.UInt64"
         | "System.Numerics.BigInteger"
+        | "System.Single"
             if l == "parse" || l == "tryparse" =>
         {
             let integer = convert::int_range(t).is_some() || matches!(t, PsType::BigInt);

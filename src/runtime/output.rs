@@ -47,6 +47,9 @@ pub fn table_cell_text(v: &Value) -> String {
         Value::Double(d) if d.is_finite() => {
             super::dotnet::format_number(super::dotnet::Numeric::Double(*d), "F2").unwrap_or_else(|_| cell_text(v))
         }
+        Value::Single(f) if f.is_finite() => {
+            super::dotnet::format_number(super::dotnet::Numeric::Single(*f), "F2").unwrap_or_else(|_| cell_text(v))
+        }
         Value::Decimal(d) => {
             let r = d.round_dp_with_strategy(DECIMALS, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
             format!("{r:.2}")
@@ -74,6 +77,7 @@ fn is_scalar(v: &Value) -> bool {
             | Value::UInt32(_)
             | Value::UInt64(_)
             | Value::BigInt(_)
+            | Value::Single(_)
             | Value::Double(_)
             | Value::Decimal(_)
             | Value::Char(_)

@@ -27,6 +27,8 @@ pub enum Value {
     UInt64(u64),
     /// `System.Numerics.BigInteger` (`[bigint]`, `1n`).
     BigInt(Rc<num_bigint::BigInt>),
+    /// `System.Single` (`[float]`, `[single]`).
+    Single(f32),
     Double(f64),
     Decimal(Decimal),
     Char(char),
@@ -380,6 +382,7 @@ impl Value {
             Value::UInt32(_) => "System.UInt32".into(),
             Value::UInt64(_) => "System.UInt64".into(),
             Value::BigInt(_) => "System.Numerics.BigInteger".into(),
+            Value::Single(_) => "System.Single".into(),
             Value::Double(_) => "System.Double".into(),
             Value::Decimal(_) => "System.Decimal".into(),
             Value::Char(_) => "System.Char".into(),
@@ -451,6 +454,7 @@ impl Value {
             | Value::UInt32(_)
             | Value::UInt64(_)
             | Value::BigInt(_)
+            | Value::Single(_)
             | Value::Double(_)
             | Value::Decimal(_)
             | Value::Bool(_)
@@ -474,6 +478,7 @@ impl Value {
                 | Value::UInt32(_)
                 | Value::UInt64(_)
                 | Value::BigInt(_)
+                | Value::Single(_)
                 | Value::Double(_)
                 | Value::Decimal(_)
         )
@@ -529,6 +534,7 @@ impl PartialEq for Value {
             (Value::BigInt(a), Value::BigInt(b)) => a == b,
             (Value::Decimal(a), Value::Decimal(b)) => a == b,
             (Value::Double(a), Value::Double(b)) => a == b,
+            (Value::Single(a), Value::Single(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Array(a), Value::Array(b)) => *a.items.borrow() == *b.items.borrow(),
             (a, b) => a.same_ref(b),

@@ -118,6 +118,9 @@ impl Writer {
             Value::UInt16(i) => self.out.push_str(&format!("<U16{n}>{i}</U16>")),
             Value::UInt32(i) => self.out.push_str(&format!("<U32{n}>{i}</U32>")),
             Value::UInt64(i) => self.out.push_str(&format!("<U64{n}>{i}</U64>")),
+            Value::Single(f) => {
+                self.out.push_str(&format!("<Sg{n}>{}</Sg>", crate::runtime::dotnet::single_to_string(*f)))
+            }
             Value::Double(d) => {
                 self.out.push_str(&format!("<Db{n}>{}</Db>", crate::runtime::convert::double_to_string(*d)))
             }
@@ -300,7 +303,8 @@ fn read_value(e: &El, refs: &mut std::collections::HashMap<String, Vec<String>>)
         "U32" => e.text.trim().parse::<u32>().map(Value::UInt32).unwrap_or(Value::Null),
         "U64" => e.text.trim().parse::<u64>().map(Value::UInt64).unwrap_or(Value::Null),
         "By" => e.text.trim().parse::<u8>().map(Value::Byte).unwrap_or(Value::Null),
-        "Db" | "Sg" => e.text.trim().parse::<f64>().map(Value::Double).unwrap_or(Value::Null),
+        "Db" => e.text.trim().parse::<f64>().map(Value::Double).unwrap_or(Value::Null),
+        "Sg" => e.text.trim().parse::<f32>().map(Value::Single).unwrap_or(Value::Null),
         "D" => e.text.trim().parse::<rust_decimal::Decimal>().map(Value::Decimal).unwrap_or(Value::Null),
         "G" => uuid::Uuid::parse_str(e.text.trim()).map(Value::Guid).unwrap_or(Value::Null),
         "DT" => crate::runtime::convert::parse_datetime(e.text.trim()).map(Value::DateTime).unwrap_or(Value::Null),

@@ -1462,6 +1462,7 @@ fn to_json(cx: &mut Interp, v: &Value, depth: i64, enums_as_strings: bool) -> R<
             _ => J::String(b.to_string()),
         },
         Value::Double(d) => serde_json::Number::from_f64(*d).map(J::Number).unwrap_or(J::Null),
+        Value::Single(f) => serde_json::from_str(&crate::runtime::dotnet::single_to_string(*f)).unwrap_or(J::Null),
         Value::Decimal(d) => serde_json::from_str(&d.to_string()).unwrap_or(J::Null),
         Value::Enum(e) => {
             if enums_as_strings {
