@@ -233,10 +233,9 @@ pub fn add(l: &Value, r: &Value) -> R<Value> {
             out.push_str(&to_string(r));
             Ok(Value::string(out))
         }
-        Value::Char(c) => match r {
-            Value::String(_) | Value::Char(_) => Ok(Value::string(format!("{c}{}", to_string(r)))),
-            _ => num_op(Arith::Add, Num::Int(*c as i32), rhs_num(l, r)?),
-        },
+        // BinaryAdd: a Char on the left concatenates whatever the right is ('a' + 1 is "a1");
+        // the other operators treat it as a number.
+        Value::Char(c) => Ok(Value::string(format!("{c}{}", to_string(r)))),
         Value::Array(_) | Value::List(_) => {
             let mut items = l.to_list();
             match r {
