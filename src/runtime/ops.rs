@@ -242,16 +242,9 @@ pub fn add(l: &Value, r: &Value) -> R<Value> {
                 Value::Array(_) | Value::List(_) => items.extend(r.to_list()),
                 _ => items.push(r.clone()),
             }
-            // A multi-dimensional array flattens into an Object[] (EnumerableOps.AddObject).
-            if let Value::Array(a) = l
-                && let Some(e) = &a.elem
-                && a.rank() == 1
-            {
-                let conv: Result<Vec<Value>, String> = items.iter().map(|v| super::convert::convert_to(v, e)).collect();
-                if let Ok(c) = conv {
-                    return Ok(Value::typed_array(e.clone(), c));
-                }
-            }
+            // EnumerableOps.AddObject/AddEnumerable: the result is always an Object[], whatever
+            // the left array's element type or rank (a type-constrained variable converts it
+            // back on assignment: [int[]]$a = 1,2; $a += '3').
             Ok(Value::array(items))
         }
         Value::Hashtable(h) => match r {
