@@ -112,6 +112,16 @@ pub fn scan_number(input: &str, negative: bool) -> Option<(ConstantValue, usize)
         } else {
             (i128::from(raw as i64), true)
         };
+        // A type suffix reads the digits in that type's width, sign bit included
+        // (0xFFFFFFFF is -1 but 0xFFFFFFFFu is 4294967295, 0xFFFFs is -1).
+        let v = match suffix.as_deref() {
+            Some("u" | "ul" | "uy" | "us") => i128::from(raw),
+            Some("y") if raw <= 0xFF => i128::from(raw as u8 as i8),
+            Some("s") if raw <= 0xFFFF => i128::from(raw as u16 as i16),
+            Some("l") => i128::from(raw as i64),
+            Some("y" | "s") => return None,
+            _ => v,
+        };
         let v = v * sign * mult;
         if wide && suffix.is_none() {
             return Some((ConstantValue::Int64(i64::try_from(v).ok()?), len));
@@ -226,6 +236,13 @@ mod tests {
         assert_eq!(scan_number("1lkb", false), Some((ConstantValue::Int64(1024), 4)));
         assert_eq!(scan_number("0xFFuy", false), Some((ConstantValue::Byte(255), 6)));
         assert_eq!(scan_number("1n", false), Some((ConstantValue::BigInteger("1".into()), 2)));
+        assert_eq!(scan_number("0xFFFFFFFFu", false), Some((ConstantValue::UInt32(u32::MAX), 11)));
+        assert_eq!(scan_number("0xFFFFFFFFFFFFFFFFul", false), Some((ConstantValue::UInt64(u64::MAX), 20)));
+        assert_eq!(scan_number("0xFFFFs", false), Some((ConstantValue::Int16(-1), 7)));
+        assert_eq!(scan_number("0x7FFFs", false), Some((ConstantValue::Int16(32767), 7)));
+        assert_eq!(scan_number("0xFFy", false), Some((ConstantValue::SByte(-1), 5)));
+        assert_eq!(scan_number("0xFFFFFFFFl", false), Some((ConstantValue::Int64(4_294_967_295), 11)));
+        assert_eq!(scan_number("0x1FFFFs", false), None);
         assert_eq!(scan_number("5u", false), Some((ConstantValue::UInt32(5), 2)));
         assert_eq!(scan_number("5us", false), Some((ConstantValue::UInt16(5), 3)));
         assert_eq!(
