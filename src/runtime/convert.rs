@@ -600,8 +600,14 @@ pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
                 },
                 _ => to_num(v).ok_or_else(|| cannot_convert(v, &tn, ""))?,
             };
-            // .NET converts a double to decimal through 15 significant digits.
-            let d = n.as_decimal();
+            // .NET converts a double to decimal through 15 significant digits, a single
+            // through 7.
+            let d = match v {
+                Value::Single(f) if f.is_finite() => {
+                    Decimal::from_scientific(&format!("{f:.6e}")).ok().map(|x| x.normalize())
+                }
+                _ => n.as_decimal(),
+            };
             d.map(Value::Decimal).ok_or_else(|| cannot_convert(v, &tn, ""))
         }
         PsType::Char => match v {
