@@ -2077,6 +2077,16 @@ pub fn static_property(_cx: &mut Interp, t: &PsType, name: &str) -> R<Value> {
     })
 }
 
+/// Math.Abs of a type's minimum value.
+fn abs_overflow(n: usize) -> Flow {
+    method_exception(
+        "Abs",
+        n,
+        "System.OverflowException",
+        "Negating the minimum value of a twos complement number is invalid.",
+    )
+}
+
 /// A BigInteger argument of a `[bigint]::Method(...)` call.
 fn big_arg(args: &[Value], i: usize, name: &str) -> R<BigInt> {
     let v = arg(args, i);
@@ -2263,8 +2273,15 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
                 },
                 "truncate" => Value::Double(f(0).trunc()),
                 "abs" => match arg(&args, 0) {
-                    Value::Int(i) => Value::Int(i.abs()),
-                    Value::Long(i) => Value::Long(i.abs()),
+                    Value::Int(i) => Value::Int(i.checked_abs().ok_or_else(|| abs_overflow(n))?),
+                    Value::Long(i) => Value::Long(i.checked_abs().ok_or_else(|| abs_overflow(n))?),
+                    Value::SByte(i) => Value::SByte(i.checked_abs().ok_or_else(|| abs_overflow(n))?),
+                    Value::Int16(i) => Value::Int16(i.checked_abs().ok_or_else(|| abs_overflow(n))?),
+                    Value::Single(x) => Value::Single(x.abs()),
+                    // Math.Abs has no unsigned overloads: UInt32 widens to Int64.
+                    Value::UInt32(i) => Value::Long(i64::from(i)),
+                    Value::Byte(i) => Value::Int16(i16::from(i)),
+                    Value::UInt16(i) => Value::Int(i32::from(i)),
                     Value::Decimal(d) => Value::Decimal(d.abs()),
                     _ => Value::Double(f(0).abs()),
                 },
