@@ -239,7 +239,7 @@ MaxConcurrentIncrementalSyncs : 25
 
 /// Realistic objects for every view (what a freshly synced IMAP tenant shows).
 fn samples(v: &View) -> Vec<Obj> {
-    let size = |b: u64| ByteQuantifiedSize(b).to_string();
+    let size = |b: u64| ByteQuantifiedSize::from_bytes(b).to_string();
     match v.short_name() {
         "MigrationBatch" => vec![
             obj(&[

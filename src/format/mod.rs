@@ -11,7 +11,8 @@
 //!   for rows as they arrive, `TableLayout` for fixed widths.
 //! - `list`: `ListEntry` / `render_list`.
 //! - `wide`: `render_wide`.
-//! - `values`: `ByteQuantifiedSize`, `Unlimited`, `format_enumeration`.
+//! - `values`: `Unlimited`, `format_enumeration`, and `ByteQuantifiedSize` re-exported
+//!   from `tenant::types` (its one implementation).
 //! - `group`: `-GroupBy` labels and per-group tables/lists.
 //! - `out`: Out-Default's shape rule, Out-String `-Stream`/`-Width`.
 //! - `views`: `view_for(type_name)`, the default view of each Exchange type.

@@ -4,6 +4,7 @@
 use super::dotnet::{DateTime, TimeSpan};
 use super::types::PsType;
 use super::value::*;
+use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use std::rc::Rc;
@@ -31,6 +32,13 @@ pub fn to_string_ofs(v: &Value, ofs: &str) -> String {
         Value::Int(i) => i.to_string(),
         Value::Long(i) => i.to_string(),
         Value::Byte(i) => i.to_string(),
+        Value::SByte(i) => i.to_string(),
+        Value::Int16(i) => i.to_string(),
+        Value::UInt16(i) => i.to_string(),
+        Value::UInt32(i) => i.to_string(),
+        Value::UInt64(i) => i.to_string(),
+        Value::BigInt(i) => i.to_string(),
+        Value::Single(f) => super::dotnet::single_to_string(*f),
         Value::Double(d) => double_to_string(*d),
         Value::Decimal(d) => d.to_string(),
         Value::Char(c) => c.to_string(),
@@ -105,6 +113,13 @@ pub fn to_bool(v: &Value) -> bool {
         Value::Int(i) => *i != 0,
         Value::Long(i) => *i != 0,
         Value::Byte(i) => *i != 0,
+        Value::SByte(i) => *i != 0,
+        Value::Int16(i) => *i != 0,
+        Value::UInt16(i) => *i != 0,
+        Value::UInt32(i) => *i != 0,
+        Value::UInt64(i) => *i != 0,
+        Value::BigInt(i) => i.sign() != num_bigint::Sign::NoSign,
+        Value::Single(f) => *f != 0.0,
         Value::Double(d) => *d != 0.0,
         Value::Decimal(d) => !d.is_zero(),
         Value::Char(c) => *c != '\0',
@@ -130,53 +145,123 @@ pub fn to_bool(v: &Value) -> bool {
     }
 }
 
-/// A number in one of PowerShell's arithmetic types.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A number in one of PowerShell's arithmetic types: the smaller integer
+/// types (Byte, SByte, Int16, UInt16, Char, Boolean) compute as Int32, as
+/// pwsh's binder does (`IntOps`).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Num {
     Int(i32),
+    UInt(u32),
     Long(i64),
+    ULong(u64),
     Double(f64),
     Decimal(Decimal),
+    Big(Rc<BigInt>),
 }
 
 impl Num {
-    pub fn to_value(self) -> Value {
+    pub fn to_value(&self) -> Value {
         match self {
-            Num::Int(i) => Value::Int(i),
-            Num::Long(i) => Value::Long(i),
-            Num::Double(d) => Value::Double(d),
-            Num::Decimal(d) => Value::Decimal(d),
+            Num::Int(i) => Value::Int(*i),
+            Num::UInt(i) => Value::UInt32(*i),
+            Num::Long(i) => Value::Long(*i),
+            Num::ULong(i) => Value::UInt64(*i),
+            Num::Double(d) => Value::Double(*d),
+            Num::Decimal(d) => Value::Decimal(*d),
+            Num::Big(b) => Value::BigInt(b.clone()),
         }
     }
-    pub fn as_f64(self) -> f64 {
+    pub fn as_f64(&self) -> f64 {
         match self {
-            Num::Int(i) => i as f64,
-            Num::Long(i) => i as f64,
-            Num::Double(d) => d,
+            Num::Int(i) => f64::from(*i),
+            Num::UInt(i) => f64::from(*i),
+            Num::Long(i) => *i as f64,
+            Num::ULong(i) => *i as f64,
+            Num::Double(d) => *d,
             Num::Decimal(d) => d.to_f64().unwrap_or(0.0),
+            Num::Big(b) => b.to_f64().unwrap_or(f64::NAN),
         }
     }
-    pub fn as_decimal(self) -> Option<Decimal> {
+    /// The value as a Decimal; a double goes through 15 significant digits, as .NET's
+    /// `(decimal)double` does. None when it does not fit.
+    pub fn as_decimal(&self) -> Option<Decimal> {
         match self {
-            Num::Int(i) => Some(Decimal::from(i)),
-            Num::Long(i) => Some(Decimal::from(i)),
-            Num::Double(d) => Decimal::from_f64(d),
-            Num::Decimal(d) => Some(d),
+            Num::Int(i) => Some(Decimal::from(*i)),
+            Num::UInt(i) => Some(Decimal::from(*i)),
+            Num::Long(i) => Some(Decimal::from(*i)),
+            Num::ULong(i) => Some(Decimal::from(*i)),
+            Num::Double(d) => double_to_decimal(*d),
+            Num::Decimal(d) => Some(*d),
+            Num::Big(b) => b.to_i128().and_then(Decimal::from_i128),
         }
     }
-    pub fn as_i64(self) -> Option<i64> {
+    /// The value as an integer, doubles and decimals rounded half to even.
+    pub fn as_i128(&self) -> Option<i128> {
         match self {
-            Num::Int(i) => Some(i64::from(i)),
-            Num::Long(i) => Some(i),
+            Num::Int(i) => Some(i128::from(*i)),
+            Num::UInt(i) => Some(i128::from(*i)),
+            Num::Long(i) => Some(i128::from(*i)),
+            Num::ULong(i) => Some(i128::from(*i)),
             Num::Double(d) => {
-                let r = round_half_even(d);
-                if r.is_finite() && r >= i64::MIN as f64 && r <= i64::MAX as f64 { Some(r as i64) } else { None }
+                let r = round_half_even(*d);
+                if r.is_finite() && r.abs() < 1.7e38 { Some(r as i128) } else { None }
             }
             Num::Decimal(d) => {
-                d.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointNearestEven).to_i64()
+                d.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointNearestEven).to_i128()
             }
+            Num::Big(b) => b.to_i128(),
         }
     }
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_i128().and_then(|i| i64::try_from(i).ok())
+    }
+    /// The value as a BigInteger: doubles and decimals are truncated, as .NET's
+    /// explicit conversions do. None for NaN and infinities.
+    pub fn as_bigint(&self) -> Option<BigInt> {
+        match self {
+            Num::Int(i) => Some(BigInt::from(*i)),
+            Num::UInt(i) => Some(BigInt::from(*i)),
+            Num::Long(i) => Some(BigInt::from(*i)),
+            Num::ULong(i) => Some(BigInt::from(*i)),
+            Num::Double(d) => num_bigint::BigInt::from_f64(d.trunc()),
+            Num::Decimal(d) => d.trunc().to_i128().map(BigInt::from),
+            Num::Big(b) => Some((**b).clone()),
+        }
+    }
+    /// True for a negative value of a signed type (pwsh's `IsValueNegative`).
+    pub fn is_negative(&self) -> bool {
+        match self {
+            Num::Int(i) => *i < 0,
+            Num::Long(i) => *i < 0,
+            Num::Double(d) => *d < 0.0,
+            Num::Decimal(d) => d.is_sign_negative() && !d.is_zero(),
+            Num::Big(b) => b.sign() == num_bigint::Sign::Minus,
+            Num::UInt(_) | Num::ULong(_) => false,
+        }
+    }
+}
+
+/// .NET's `(decimal)double`: 15 significant digits; None for NaN, infinities and
+/// values beyond Decimal's range.
+pub fn double_to_decimal(d: f64) -> Option<Decimal> {
+    if !d.is_finite() {
+        return None;
+    }
+    if d == 0.0 {
+        return Some(Decimal::ZERO);
+    }
+    Decimal::from_scientific(&format!("{d:.14e}")).ok().map(|x| x.normalize())
+}
+
+/// Parses an integer string (`[bigint]"123..."`): optional sign, ASCII digits,
+/// surrounding white space.
+pub fn parse_bigint(s: &str) -> Option<BigInt> {
+    let t = s.trim();
+    let body = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.strip_prefix('+').unwrap_or(t).parse::<BigInt>().ok()
 }
 
 /// Banker's rounding, as `[int]3.5` does.
@@ -243,6 +328,7 @@ fn mul_num(n: Num, m: i64) -> Num {
         return n;
     }
     match n {
+        Num::UInt(_) | Num::ULong(_) | Num::Big(_) => n,
         Num::Int(i) => match i64::from(i).checked_mul(m) {
             Some(v) if v <= i32::MAX as i64 && v >= i32::MIN as i64 => Num::Int(v as i32),
             Some(v) => Num::Long(v),
@@ -260,6 +346,7 @@ fn neg_num(n: Num) -> Num {
         Num::Long(i) => i.checked_neg().map(Num::Long).unwrap_or(Num::Double(-(i as f64))),
         Num::Double(d) => Num::Double(-d),
         Num::Decimal(d) => Num::Decimal(-d),
+        Num::UInt(_) | Num::ULong(_) | Num::Big(_) => n,
     }
 }
 
@@ -271,6 +358,14 @@ pub fn to_num(v: &Value) -> Option<Num> {
         Value::Int(i) => Some(Num::Int(*i)),
         Value::Long(i) => Some(Num::Long(*i)),
         Value::Byte(i) => Some(Num::Int(i32::from(*i))),
+        Value::SByte(i) => Some(Num::Int(i32::from(*i))),
+        Value::Int16(i) => Some(Num::Int(i32::from(*i))),
+        Value::UInt16(i) => Some(Num::Int(i32::from(*i))),
+        Value::UInt32(i) => Some(Num::UInt(*i)),
+        Value::UInt64(i) => Some(Num::ULong(*i)),
+        Value::BigInt(b) => Some(Num::Big(b.clone())),
+        // Single computes in DoubleOps, as every floating operation does.
+        Value::Single(f) => Some(Num::Double(f64::from(*f))),
         Value::Double(d) => Some(Num::Double(*d)),
         Value::Decimal(d) => Some(Num::Decimal(*d)),
         Value::Char(c) => Some(Num::Int(*c as i32)),
@@ -313,34 +408,60 @@ fn to_integer(v: &Value, ty: &PsType, min: i128, max: i128) -> Result<i128, Stri
         Value::String(s) => parse_number(s).ok_or_else(|| cannot_convert(v, &tn, &bad_format(s)))?,
         _ => to_num(v).ok_or_else(|| cannot_convert(v, &tn, ""))?,
     };
-    let r: i128 = match n {
-        Num::Int(i) => i128::from(i),
-        Num::Long(i) => i128::from(i),
-        Num::Double(d) => {
-            let r = round_half_even(d);
-            if !r.is_finite() || r < min as f64 || r > max as f64 {
-                return Err(cannot_convert(
-                    v,
-                    &tn,
-                    &format!("Value was either too large or too small for {}.", short_int_name(ty)),
-                ));
-            }
-            r as i128
+    let too_big = || format!("Value was either too large or too small for {}.", short_int_name(ty));
+    let r = match n.as_i128() {
+        Some(r) if r >= min && r <= max => r,
+        _ if matches!(n, Num::Double(_)) => return Err(cannot_convert(v, &tn, &too_big())),
+        _ => {
+            return Err(if matches!(v, Value::String(_)) {
+                cannot_convert(v, &tn, &too_big())
+            } else {
+                format!("Cannot convert value \"{}\" to type \"{}\". Error: \"{}\"", to_string(v), tn, too_big())
+            });
         }
-        Num::Decimal(d) => d
-            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointNearestEven)
-            .to_i128()
-            .unwrap_or(i128::MAX),
     };
-    if r < min || r > max {
-        let reason = format!("Value was either too large or too small for {}.", short_int_name(ty));
-        return Err(if matches!(v, Value::String(_)) {
-            cannot_convert(v, &tn, &reason)
-        } else {
-            format!("Cannot convert value \"{}\" to type \"{}\". Error: \"{}\"", to_string(v), tn, reason)
-        });
-    }
     Ok(r)
+}
+
+/// An integer of a given integer type as a value of that type (the caller checked the range).
+fn int_value(ty: &PsType, i: i128) -> Value {
+    match ty {
+        PsType::Int => Value::Int(i as i32),
+        PsType::Long => Value::Long(i as i64),
+        PsType::Byte => Value::Byte(i as u8),
+        PsType::SByte => Value::SByte(i as i8),
+        PsType::Int16 => Value::Int16(i as i16),
+        PsType::UInt16 => Value::UInt16(i as u16),
+        PsType::UInt32 => Value::UInt32(i as u32),
+        _ => Value::UInt64(i as u64),
+    }
+}
+
+/// The range of an integer type.
+pub fn int_range(ty: &PsType) -> Option<(i128, i128)> {
+    Some(match ty {
+        PsType::Int => (i32::MIN as i128, i32::MAX as i128),
+        PsType::Long => (i64::MIN as i128, i64::MAX as i128),
+        PsType::Byte => (0, u8::MAX as i128),
+        PsType::SByte => (i8::MIN as i128, i8::MAX as i128),
+        PsType::Int16 => (i16::MIN as i128, i16::MAX as i128),
+        PsType::UInt16 => (0, u16::MAX as i128),
+        PsType::UInt32 => (0, u32::MAX as i128),
+        PsType::UInt64 => (0, u64::MAX as i128),
+        _ => return None,
+    })
+}
+
+/// `[bigint]value`.
+fn to_bigint(v: &Value, tn: &str) -> Result<BigInt, String> {
+    match v {
+        Value::Null => Ok(BigInt::from(0)),
+        Value::String(s) => parse_bigint(s).ok_or_else(|| cannot_convert(v, tn, &bad_format(s.trim()))),
+        _ => {
+            let n = to_num(v).ok_or_else(|| cannot_convert(v, tn, ""))?;
+            n.as_bigint().ok_or_else(|| cannot_convert(v, tn, ""))
+        }
+    }
 }
 
 fn short_int_name(ty: &PsType) -> &'static str {
@@ -425,6 +546,7 @@ pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
                 | PsType::Hashtable
                 | PsType::Ordered
                 | PsType::Array(_)
+                | PsType::MdArray(..)
                 | PsType::ArrayList
                 | PsType::List(_)
                 | PsType::PsCustomObject
@@ -450,34 +572,25 @@ pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
             Value::String(_) => Ok(v.clone()),
             _ => Ok(Value::string(to_string(v))),
         },
-        PsType::Int => to_integer(v, ty, i32::MIN as i128, i32::MAX as i128).map(|i| Value::Int(i as i32)),
-        PsType::Long => to_integer(v, ty, i64::MIN as i128, i64::MAX as i128).map(|i| Value::Long(i as i64)),
-        PsType::Byte => to_integer(v, ty, 0, 255).map(|i| Value::Byte(i as u8)),
-        PsType::SByte | PsType::Int16 | PsType::UInt16 | PsType::UInt32 | PsType::UInt64 => {
-            let (lo, hi): (i128, i128) = match ty {
-                PsType::SByte => (-128, 127),
-                PsType::Int16 => (i16::MIN as i128, i16::MAX as i128),
-                PsType::UInt16 => (0, u16::MAX as i128),
-                PsType::UInt32 => (0, u32::MAX as i128),
-                _ => (0, u64::MAX as i128),
-            };
-            let i = to_integer(v, ty, lo, hi)?;
-            // Kept as the nearest arithmetic type; the type name is not preserved.
-            Ok(if i <= i32::MAX as i128 && i >= i32::MIN as i128 {
-                Value::Int(i as i32)
-            } else if i <= i64::MAX as i128 {
-                Value::Long(i as i64)
-            } else {
-                Value::Double(i as f64)
-            })
+        PsType::Int
+        | PsType::Long
+        | PsType::Byte
+        | PsType::SByte
+        | PsType::Int16
+        | PsType::UInt16
+        | PsType::UInt32
+        | PsType::UInt64 => {
+            let (lo, hi) = int_range(ty).unwrap_or((0, 0));
+            to_integer(v, ty, lo, hi).map(|i| int_value(ty, i))
         }
+        PsType::BigInt => to_bigint(v, &tn).map(Value::bigint),
         PsType::Double | PsType::Single => {
             let n = match v {
                 Value::String(s) => parse_number(s).ok_or_else(|| cannot_convert(v, &tn, &bad_format(s)))?,
                 _ => to_num(v).ok_or_else(|| cannot_convert(v, &tn, ""))?,
             };
             let d = n.as_f64();
-            Ok(Value::Double(if matches!(ty, PsType::Single) { d as f32 as f64 } else { d }))
+            Ok(if matches!(ty, PsType::Single) { Value::Single(d as f32) } else { Value::Double(d) })
         }
         PsType::Decimal => {
             let n = match v {
@@ -487,13 +600,13 @@ pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
                 },
                 _ => to_num(v).ok_or_else(|| cannot_convert(v, &tn, ""))?,
             };
-            let d = match n {
-                // .NET converts a double to decimal through 15 significant digits.
-                Num::Double(d) if d.is_finite() => {
-                    Decimal::from_scientific(&format!("{d:.14e}")).ok().map(|x| x.normalize())
+            // .NET converts a double to decimal through 15 significant digits, a single
+            // through 7.
+            let d = match v {
+                Value::Single(f) if f.is_finite() => {
+                    Decimal::from_scientific(&format!("{f:.6e}")).ok().map(|x| x.normalize())
                 }
-                Num::Double(_) => None,
-                other => other.as_decimal(),
+                _ => n.as_decimal(),
             };
             d.map(Value::Decimal).ok_or_else(|| cannot_convert(v, &tn, ""))
         }
@@ -547,6 +660,14 @@ pub fn convert_to(v: &Value, ty: &PsType) -> Result<Value, String> {
                 Ok(Value::typed_array((**elem).clone(), out))
             }
         }
+        PsType::MdArray(elem, rank) => match v {
+            Value::Array(a) if a.rank() == *rank && a.rank() > 1 => {
+                let items = a.items.borrow().iter().map(|x| convert_to(x, elem)).collect::<Result<Vec<_>, _>>()?;
+                let e = if matches!(**elem, PsType::Object) { None } else { Some((**elem).clone()) };
+                Ok(Value::md_array(e, a.dims.clone(), items))
+            }
+            _ => Err(cannot_convert(v, &tn, "")),
+        },
         PsType::ArrayList => Ok(Value::array_list(v.to_list())),
         PsType::List(elem) => {
             let mut out = Vec::new();
@@ -665,7 +786,17 @@ pub fn is_type(v: &Value, ty: &PsType) -> bool {
         (PsType::Int, Value::Int(_)) => true,
         (PsType::Long, Value::Long(_)) => true,
         (PsType::Byte, Value::Byte(_)) => true,
+        (PsType::SByte, Value::SByte(_)) => true,
+        (PsType::Int16, Value::Int16(_)) => true,
+        (PsType::UInt16, Value::UInt16(_)) => true,
+        (PsType::UInt32, Value::UInt32(_)) => true,
+        (PsType::UInt64, Value::UInt64(_)) => true,
+        (PsType::BigInt, Value::BigInt(_)) => true,
+        (PsType::MdArray(e, rank), Value::Array(a)) => {
+            a.rank() == *rank && a.rank() > 1 && (**e == PsType::Object || a.elem.as_ref() == Some(&**e))
+        }
         (PsType::Double, Value::Double(_)) => true,
+        (PsType::Single, Value::Single(_)) => true,
         (PsType::Decimal, Value::Decimal(_)) => true,
         (PsType::Char, Value::Char(_)) => true,
         (PsType::String, Value::String(_)) => true,
@@ -674,6 +805,7 @@ pub fn is_type(v: &Value, ty: &PsType) -> bool {
         (PsType::Guid, Value::Guid(_)) => true,
         (PsType::Array(e), Value::Array(a)) => match (&**e, &a.elem) {
             (PsType::Object, _) => true,
+            _ if a.rank() > 1 => false,
             (t, Some(x)) => t == x,
             _ => false,
         },

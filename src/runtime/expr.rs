@@ -224,14 +224,7 @@ impl Interp {
                         Value::String(_) => Ok(convert::to_num(&v).map(|n| n.to_value()).unwrap_or(v)),
                         _ => Ok(v),
                     },
-                    TokenKind::Bnot => {
-                        let n = convert::to_num(&v).and_then(|n| n.as_i64()).unwrap_or(0);
-                        Ok(match v {
-                            Value::Long(_) => Value::Long(!n),
-                            _ if n >= i32::MIN as i64 && n <= i32::MAX as i64 => Value::Int(!(n as i32)),
-                            _ => Value::Long(!n),
-                        })
-                    }
+                    TokenKind::Bnot => ops::bnot(&v).map_err(|f| self.at(f, u.span)),
                     TokenKind::Comma => Ok(Value::array(vec![v])),
                     TokenKind::Join => Ok(Value::string(v.to_list().iter().map(to_string).collect::<String>())),
                     TokenKind::Split | TokenKind::Isplit | TokenKind::Csplit => {
@@ -557,27 +550,12 @@ pub fn constant(c: &ConstantValue) -> Value {
         ConstantValue::Double(d) => Value::Double(*d),
         ConstantValue::Decimal(s) => s.parse::<Decimal>().map(Value::Decimal).unwrap_or(Value::Null),
         ConstantValue::Byte(b) => Value::Byte(*b),
-        ConstantValue::SByte(b) => Value::Int(i32::from(*b)),
-        ConstantValue::Int16(b) => Value::Int(i32::from(*b)),
-        ConstantValue::UInt16(b) => Value::Int(i32::from(*b)),
-        ConstantValue::UInt32(b) => {
-            if *b <= i32::MAX as u32 {
-                Value::Int(*b as i32)
-            } else {
-                Value::Long(i64::from(*b))
-            }
-        }
-        ConstantValue::UInt64(b) => {
-            if *b <= i64::MAX as u64 {
-                Value::Long(*b as i64)
-            } else {
-                Value::Double(*b as f64)
-            }
-        }
-        ConstantValue::BigInteger(s) => s
-            .parse::<i64>()
-            .map(|i| if i >= i32::MIN as i64 && i <= i32::MAX as i64 { Value::Int(i as i32) } else { Value::Long(i) })
-            .unwrap_or_else(|_| s.parse::<f64>().map(Value::Double).unwrap_or(Value::Null)),
+        ConstantValue::SByte(b) => Value::SByte(*b),
+        ConstantValue::Int16(b) => Value::Int16(*b),
+        ConstantValue::UInt16(b) => Value::UInt16(*b),
+        ConstantValue::UInt32(b) => Value::UInt32(*b),
+        ConstantValue::UInt64(b) => Value::UInt64(*b),
+        ConstantValue::BigInteger(s) => s.parse::<num_bigint::BigInt>().map(Value::bigint).unwrap_or(Value::Null),
     }
 }
 

@@ -18,7 +18,18 @@ fn arg_of<'a>(v: &Value, holder: &'a str) -> FormatArg<'a> {
         Value::Int(i) => FormatArg::Int(i64::from(*i)),
         Value::Long(i) => FormatArg::Number(dotnet::Numeric::Signed(i128::from(*i), 64)),
         Value::Byte(b) => FormatArg::Number(dotnet::Numeric::Unsigned(u128::from(*b), 8)),
+        Value::SByte(i) => FormatArg::Number(dotnet::Numeric::Signed(i128::from(*i), 8)),
+        Value::Int16(i) => FormatArg::Number(dotnet::Numeric::Signed(i128::from(*i), 16)),
+        Value::UInt16(i) => FormatArg::Number(dotnet::Numeric::Unsigned(u128::from(*i), 16)),
+        Value::UInt32(i) => FormatArg::Number(dotnet::Numeric::Unsigned(u128::from(*i), 32)),
+        Value::UInt64(i) => FormatArg::Number(dotnet::Numeric::Unsigned(u128::from(*i), 64)),
+        // BigIntegers beyond 128 bits print their digits and ignore the format.
+        Value::BigInt(b) => match num_traits::ToPrimitive::to_i128(&**b) {
+            Some(i) => FormatArg::Number(dotnet::Numeric::Signed(i, 128)),
+            None => FormatArg::Other(holder.to_string()),
+        },
         Value::Double(d) => FormatArg::Double(*d),
+        Value::Single(f) => FormatArg::Single(*f),
         Value::Decimal(d) => FormatArg::Decimal(to_net_decimal(*d)),
         Value::Char(c) => FormatArg::Char(*c),
         Value::DateTime(d) => FormatArg::DateTime(*d),

@@ -9,6 +9,7 @@ use super::eval::{Interp, collect_value, enum_value};
 use super::text;
 use super::types::PsType;
 use super::value::*;
+use num_bigint::BigInt;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -155,8 +156,14 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
         Value::Array(_) | Value::List(_) => {
             let items = obj.to_list();
             match lname.as_str() {
-                "count" | "length" | "longlength" => return Ok(Value::Int(items.len() as i32)),
-                "rank" => return Ok(Value::Int(1)),
+                "count" | "length" => return Ok(Value::Int(items.len() as i32)),
+                "longlength" => return Ok(Value::Long(items.len() as i64)),
+                "rank" => {
+                    return Ok(Value::Int(match obj {
+                        Value::Array(a) => a.rank() as i32,
+                        _ => 1,
+                    }));
+                }
                 "isfixedsize" => return Ok(Value::Bool(matches!(obj, Value::Array(_)))),
                 "isreadonly" | "issynchronized" => return Ok(Value::Bool(false)),
                 "syncroot" => return Ok(obj.clone()),
@@ -227,6 +234,19 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
             }
             Ok(Value::Null)
         }
+        Value::BigInt(b) => Ok(match lname.as_str() {
+            "count" | "length" => Value::Int(1),
+            "iszero" => Value::Bool(b.sign() == num_bigint::Sign::NoSign),
+            "isone" => Value::Bool(**b == num_bigint::BigInt::from(1)),
+            "iseven" => Value::Bool(!b.bit(0)),
+            "ispoweroftwo" => Value::Bool(b.sign() == num_bigint::Sign::Plus && b.magnitude().count_ones() == 1),
+            "sign" => Value::Int(match b.sign() {
+                num_bigint::Sign::Minus => -1,
+                num_bigint::Sign::NoSign => 0,
+                num_bigint::Sign::Plus => 1,
+            }),
+            _ => Value::Null,
+        }),
         Value::Char(_)
         | Value::Int(_)
         | Value::Long(_)
@@ -234,6 +254,12 @@ pub fn get_property(cx: &mut Interp, obj: &Value, name: &str) -> R<Value> {
         | Value::Decimal(_)
         | Value::Bool(_)
         | Value::Byte(_)
+        | Value::SByte(_)
+        | Value::Int16(_)
+        | Value::UInt16(_)
+        | Value::UInt32(_)
+        | Value::UInt64(_)
+        | Value::Single(_)
         | Value::Guid(_)
         | Value::Switch(_) => Ok(match lname.as_str() {
             "count" | "length" => Value::Int(1),
@@ -427,10 +453,101 @@ fn norm_index(i: i64, len: usize) -> Option<usize> {
     if j >= 0 && j < len { Some(j as usize) } else { None }
 }
 
+/// pwsh's `NeedMultidimensionalIndex`: the index does not fit the array's rank.
+fn need_md_index(a: &PsArray, idx: &Value) -> Flow {
+    // ArrayOps.IndexStringMessage: the index joined with commas, cut after 20 characters.
+    let mut shown = super::convert::to_string_ofs(idx, ",");
+    if shown.chars().count() > 20 {
+        shown = format!("{} ...", shown.chars().take(20).collect::<String>());
+    }
+    Flow::error(ErrorRecord::new(
+        Exception::runtime(format!("You cannot index into a {} dimensional array with index [{shown}].", a.rank())),
+        "NeedMultidimensionalIndex",
+        "InvalidOperation",
+        idx.clone(),
+    ))
+}
+
+/// The index as one tuple of integers (`$a[0,1]`), None when it is not a flat list of numbers.
+fn index_tuple(idx: &Value) -> Option<Vec<i64>> {
+    let items = idx.enumerate()?;
+    items.iter().map(|i| if i.is_enumerable() { None } else { to_num(i).and_then(|n| n.as_i64()) }).collect()
+}
+
+/// The row-major offset of a tuple, negative indexes counting from the end of
+/// their dimension (ArrayOps.GetMDArrayValue); None when out of bounds.
+fn md_offset(a: &PsArray, tuple: &[i64]) -> Option<usize> {
+    let t: Vec<i64> = tuple.iter().zip(&a.dims).map(|(i, d)| if *i < 0 { i + *d as i64 } else { *i }).collect();
+    a.offset_of(&t)
+}
+
+/// `$md[i, j]` and slices `$md[(0,1),(1,0)]` of a multi-dimensional array.
+fn md_index(a: &PsArray, idx: &Value) -> R<Value> {
+    if !idx.is_enumerable() {
+        return Err(need_md_index(a, idx));
+    }
+    if let Some(t) = index_tuple(idx) {
+        if t.len() != a.rank() {
+            return Err(need_md_index(a, idx));
+        }
+        return Ok(md_offset(a, &t).map(|o| a.items.borrow()[o].clone()).unwrap_or(Value::Null));
+    }
+    let mut out = Vec::new();
+    for it in idx.to_list() {
+        match index_tuple(&it) {
+            Some(t) if t.len() == a.rank() => {
+                if let Some(o) = md_offset(a, &t) {
+                    out.push(a.items.borrow()[o].clone());
+                }
+            }
+            _ => return Err(need_md_index(a, &it)),
+        }
+    }
+    Ok(Value::array(out))
+}
+
+fn index_out_of_range() -> Flow {
+    Flow::error(ErrorRecord::new(
+        Exception::new("System.IndexOutOfRangeException", "Index was outside the bounds of the array."),
+        "System.IndexOutOfRangeException",
+        "OperationStopped",
+        Value::Null,
+    ))
+}
+
+/// `$md[i, j] = v`.
+fn md_set_index(a: &PsArray, idx: &Value, v: Value) -> R<()> {
+    let t = match index_tuple(idx) {
+        Some(t) if t.len() == a.rank() => t,
+        _ => return Err(need_md_index(a, idx)),
+    };
+    let o = md_offset(a, &t).ok_or_else(index_out_of_range)?;
+    let v = match &a.elem {
+        Some(t) => convert::convert_to(&v, t).map_err(|m| super::eval::invalid_cast(&m))?,
+        None => v,
+    };
+    a.items.borrow_mut()[o] = v;
+    Ok(())
+}
+
+/// The value a new array element starts with (`default(T)`).
+fn default_of(t: &PsType) -> Value {
+    if t.is_numeric() {
+        convert::convert_to(&Value::Int(0), t).unwrap_or(Value::Null)
+    } else if matches!(t, PsType::Bool) {
+        Value::Bool(false)
+    } else if matches!(t, PsType::Char) {
+        Value::Char('\0')
+    } else {
+        Value::Null
+    }
+}
+
 /// `$obj[idx]`.
 #[allow(clippy::only_used_in_recursion)]
 pub fn index(cx: &mut Interp, obj: &Value, idx: &Value) -> R<Value> {
     match obj {
+        Value::Array(a) if a.rank() > 1 => md_index(a, idx),
         Value::Null => Err(Flow::error(ErrorRecord::new(
             Exception::runtime("Cannot index into a null array."),
             "NullArray",
@@ -516,6 +633,7 @@ pub fn index(cx: &mut Interp, obj: &Value, idx: &Value) -> R<Value> {
 /// `$obj[idx] = v`.
 pub fn set_index(_cx: &mut Interp, obj: &Value, idx: &Value, v: Value) -> R<()> {
     match obj {
+        Value::Array(a) if a.rank() > 1 => md_set_index(a, idx, v),
         Value::Hashtable(h) => {
             h.borrow_mut().insert(idx.clone(), v);
             Ok(())
@@ -604,6 +722,9 @@ pub fn invoke_method(cx: &mut Interp, obj: &Value, name: &str, args: Vec<Value>)
     match l.as_str() {
         "gettype" => {
             return Ok(Value::Type(Rc::new(match obj {
+                Value::Array(a) if a.rank() > 1 => {
+                    PsType::MdArray(Box::new(a.elem.clone().unwrap_or(PsType::Object)), a.rank())
+                }
                 Value::Array(a) => PsType::Array(Box::new(a.elem.clone().unwrap_or(PsType::Object))),
                 Value::List(li) => match &li.elem {
                     Some(e) => PsType::List(Box::new(e.clone())),
@@ -652,7 +773,18 @@ pub fn invoke_method(cx: &mut Interp, obj: &Value, name: &str, args: Vec<Value>)
             "tostring" => Ok(Value::string(sb.text.clone())),
             _ => Err(method_not_found(obj, name)),
         },
-        Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Decimal(_) | Value::Byte(_) => match l.as_str() {
+        Value::Int(_)
+        | Value::Long(_)
+        | Value::Double(_)
+        | Value::Decimal(_)
+        | Value::Byte(_)
+        | Value::SByte(_)
+        | Value::Int16(_)
+        | Value::UInt16(_)
+        | Value::UInt32(_)
+        | Value::UInt64(_)
+        | Value::Single(_)
+        | Value::BigInt(_) => match l.as_str() {
             "tostring" => {
                 let f = arg_s(&args, 0);
                 super::format::format_value(obj, &f)
@@ -1105,7 +1237,33 @@ fn collection_method(cx: &mut Interp, obj: &Value, l: &str, name: &str, args: Ve
                 .map(|i| i as i32)
                 .unwrap_or(-1),
         )),
-        "clone" | "toarray" => Ok(Value::array(obj.to_list())),
+        "clone" => Ok(match obj {
+            Value::Array(a) => Value::md_array(a.elem.clone(), a.dims.clone(), a.items.borrow().clone()),
+            _ => Value::array(obj.to_list()),
+        }),
+        "toarray" => Ok(Value::array(obj.to_list())),
+        "getlength" | "getupperbound" | "getlowerbound" | "getlonglength" if matches!(obj, Value::Array(_)) => {
+            let Value::Array(a) = obj else { return Err(method_not_found(obj, name)) };
+            let d = arg_i(&args, 0);
+            let len = usize::try_from(d).ok().and_then(|d| a.length_of(d)).ok_or_else(|| {
+                method_exception(
+                    name,
+                    args.len(),
+                    "System.IndexOutOfRangeException",
+                    "Index was outside the bounds of the array.",
+                )
+            })?;
+            Ok(match l {
+                "getlength" => Value::Int(len as i32),
+                "getlonglength" => Value::Long(len as i64),
+                "getupperbound" => Value::Int(len as i32 - 1),
+                _ => Value::Int(0),
+            })
+        }
+        "getvalue" if args.len() > 1 => index(cx, obj, &Value::array(args.clone())),
+        "setvalue" if args.len() > 2 => {
+            set_index(cx, obj, &Value::array(args[1..].to_vec()), arg(&args, 0)).map(|_| Value::Null)
+        }
         "getenumerator" => Ok(Value::Other(Rc::new(super::eval::Enumerator {
             items: obj.to_list(),
             index: RefCell::new(0),
@@ -1845,10 +2003,23 @@ pub fn static_property(_cx: &mut Interp, t: &PsType, name: &str) -> R<Value> {
     Ok(match (full.as_str(), l.as_str()) {
         ("System.Math", "pi") => Value::Double(std::f64::consts::PI),
         ("System.Math", "e") => Value::Double(std::f64::consts::E),
+        (_, "maxvalue" | "minvalue") if convert::int_range(t).is_some() => {
+            let (lo, hi) = convert::int_range(t).unwrap_or((0, 0));
+            return convert::convert_to(&Value::string(if l == "maxvalue" { hi } else { lo }.to_string()), t)
+                .map_err(|m| super::eval::invalid_cast(&m));
+        }
+        ("System.Numerics.BigInteger", "zero") => Value::bigint(BigInt::from(0)),
+        ("System.Numerics.BigInteger", "one") => Value::bigint(BigInt::from(1)),
+        ("System.Numerics.BigInteger", "minusone") => Value::bigint(BigInt::from(-1)),
         ("System.Int32", "maxvalue") => Value::Int(i32::MAX),
         ("System.Int32", "minvalue") => Value::Int(i32::MIN),
         ("System.Int64", "maxvalue") => Value::Long(i64::MAX),
         ("System.Int64", "minvalue") => Value::Long(i64::MIN),
+        ("System.Single", "maxvalue") => Value::Single(f32::MAX),
+        ("System.Single", "minvalue") => Value::Single(f32::MIN),
+        ("System.Single", "epsilon") => Value::Single(f32::from_bits(1)),
+        ("System.Single", "nan") => Value::Single(f32::NAN),
+        ("System.Double", "epsilon") => Value::Double(f64::from_bits(1)),
         ("System.Double", "maxvalue") => Value::Double(f64::MAX),
         ("System.Double", "minvalue") => Value::Double(f64::MIN),
         ("System.Double", "nan") => Value::Double(f64::NAN),
@@ -1906,6 +2077,117 @@ pub fn static_property(_cx: &mut Interp, t: &PsType, name: &str) -> R<Value> {
             )));
         }
     })
+}
+
+/// Math.Abs of a type's minimum value.
+fn abs_overflow(n: usize) -> Flow {
+    method_exception(
+        "Abs",
+        n,
+        "System.OverflowException",
+        "Negating the minimum value of a twos complement number is invalid.",
+    )
+}
+
+/// A BigInteger argument of a `[bigint]::Method(...)` call.
+fn big_arg(args: &[Value], i: usize, name: &str) -> R<BigInt> {
+    let v = arg(args, i);
+    match convert::convert_to(&v, &PsType::BigInt) {
+        Ok(Value::BigInt(b)) => Ok((*b).clone()),
+        Ok(_) => Ok(BigInt::from(0)),
+        Err(m) => Err(method_exception(name, args.len(), "System.Management.Automation.PSInvalidCastException", &m)),
+    }
+}
+
+/// The statics of `[System.Numerics.BigInteger]`.
+fn bigint_static(t: &PsType, l: &str, name: &str, args: &[Value]) -> R<Value> {
+    use num_bigint::Sign;
+    let n = args.len();
+    let b = |i| big_arg(args, i, name);
+    let div0 = || method_exception(name, n, "System.DivideByZeroException", "Attempted to divide by zero.");
+    let cmp = |x: &BigInt, y: &BigInt| match x.cmp(y) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    };
+    Ok(match (l, n) {
+        ("pow", 2) => {
+            let e = arg_i(args, 1);
+            if e < 0 {
+                return Err(method_exception(
+                    name,
+                    n,
+                    "System.ArgumentOutOfRangeException",
+                    &format!(
+                        "The number must be greater than or equal to zero. (Parameter 'exponent')\nActual value was {e}."
+                    ),
+                ));
+            }
+            Value::bigint(num_traits::Pow::pow(b(0)?, e as u64))
+        }
+        ("abs", 1) => Value::bigint(num_traits::Signed::abs(&b(0)?)),
+        ("negate", 1) => Value::bigint(-b(0)?),
+        ("add", 2) => Value::bigint(b(0)? + b(1)?),
+        ("subtract", 2) => Value::bigint(b(0)? - b(1)?),
+        ("multiply", 2) => Value::bigint(b(0)? * b(1)?),
+        ("divide" | "remainder", 2) => {
+            let (x, y) = (b(0)?, b(1)?);
+            if y.sign() == Sign::NoSign {
+                return Err(div0());
+            }
+            Value::bigint(if l == "divide" { x / y } else { x % y })
+        }
+        ("modpow", 3) => {
+            let (x, e, m) = (b(0)?, b(1)?, b(2)?);
+            if m.sign() == Sign::NoSign {
+                return Err(div0());
+            }
+            if e.sign() == Sign::Minus {
+                return Err(method_exception(
+                    name,
+                    n,
+                    "System.ArgumentOutOfRangeException",
+                    "The number must be greater than or equal to zero. (Parameter 'exponent')",
+                ));
+            }
+            // .NET's ModPow keeps the dividend's sign, as `%` does.
+            let r = x.modpow(&e, &num_traits::Signed::abs(&m));
+            let r = if x.sign() == Sign::Minus && r.sign() != Sign::NoSign && e.bit(0) {
+                r - num_traits::Signed::abs(&m)
+            } else {
+                r
+            };
+            Value::bigint(r)
+        }
+        ("greatestcommondivisor", 2) => Value::bigint(num_integer::Integer::gcd(&b(0)?, &b(1)?)),
+        ("max", 2) => Value::bigint(b(0)?.max(b(1)?)),
+        ("min", 2) => Value::bigint(b(0)?.min(b(1)?)),
+        ("compare", 2) => Value::Int(cmp(&b(0)?, &b(1)?)),
+        ("equals", 2) => Value::Bool(b(0)? == b(1)?),
+        ("log10", 1) => Value::Double(big_log(&b(0)?) / std::f64::consts::LN_10),
+        ("log", 1) => Value::Double(big_log(&b(0)?)),
+        ("log", 2) => Value::Double(big_log(&b(0)?) / arg_f(args, 1).ln()),
+        _ => return Err(static_not_found(t, name)),
+    })
+}
+
+/// The natural logarithm of a BigInteger of any size (NaN below zero).
+fn big_log(x: &BigInt) -> f64 {
+    use num_traits::ToPrimitive;
+    match x.sign() {
+        num_bigint::Sign::Minus => f64::NAN,
+        num_bigint::Sign::NoSign => f64::NEG_INFINITY,
+        num_bigint::Sign::Plus => {
+            let bits = x.bits();
+            if bits < 1000 {
+                x.to_f64().unwrap_or(f64::INFINITY).ln()
+            } else {
+                let shift = bits - 64;
+                let top: BigInt = x >> shift as usize;
+                top.to_f64().unwrap_or(1.0).ln() + shift as f64 * std::f64::consts::LN_2
+            }
+        }
+    }
 }
 
 fn hostname() -> String {
@@ -1993,8 +2275,15 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
                 },
                 "truncate" => Value::Double(f(0).trunc()),
                 "abs" => match arg(&args, 0) {
-                    Value::Int(i) => Value::Int(i.abs()),
-                    Value::Long(i) => Value::Long(i.abs()),
+                    Value::Int(i) => Value::Int(i.checked_abs().ok_or_else(|| abs_overflow(n))?),
+                    Value::Long(i) => Value::Long(i.checked_abs().ok_or_else(|| abs_overflow(n))?),
+                    Value::SByte(i) => Value::SByte(i.checked_abs().ok_or_else(|| abs_overflow(n))?),
+                    Value::Int16(i) => Value::Int16(i.checked_abs().ok_or_else(|| abs_overflow(n))?),
+                    Value::Single(x) => Value::Single(x.abs()),
+                    // Math.Abs has no unsigned overloads: UInt32 widens to Int64.
+                    Value::UInt32(i) => Value::Long(i64::from(i)),
+                    Value::Byte(i) => Value::Int16(i16::from(i)),
+                    Value::UInt16(i) => Value::Int(i32::from(i)),
                     Value::Decimal(d) => Value::Decimal(d.abs()),
                     _ => Value::Double(f(0).abs()),
                 },
@@ -2060,10 +2349,26 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
                 _ => return Err(static_not_found(t, name)),
             });
         }
-        "System.Int32" | "System.Int64" | "System.Double" | "System.Decimal" | "System.Byte" | "System.Boolean"
-        | "System.DateTime" | "System.Guid" | "System.TimeSpan" | "System.Char"
+        "System.Int32"
+        | "System.Int64"
+        | "System.Double"
+        | "System.Decimal"
+        | "System.Byte"
+        | "System.Boolean"
+        | "System.DateTime"
+        | "System.Guid"
+        | "System.TimeSpan"
+        | "System.Char"
+        | "System.SByte"
+        | "System.Int16"
+        | "System.UInt16"
+        | "System.UInt32"
+        | "System.UInt64"
+        | "System.Numerics.BigInteger"
+        | "System.Single"
             if l == "parse" || l == "tryparse" =>
         {
+            let integer = convert::int_range(t).is_some() || matches!(t, PsType::BigInt);
             let s = arg_s(&args, 0);
             let r = if full == "System.DateTime" {
                 convert::parse_datetime(&s)
@@ -2078,20 +2383,31 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
             } else {
                 let trimmed = s.trim();
                 let ok_chars = !trimmed.is_empty()
-                    && (full != "System.Int32" && full != "System.Int64"
+                    && (!integer
                         || trimmed.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == ','));
                 if !ok_chars {
                     Err(format!("The input string '{s}' was not in a correct format."))
                 } else {
-                    convert::convert_to(&Value::string(trimmed.replace(',', "")), t)
-                        .map_err(|_| format!("The input string '{s}' was not in a correct format."))
+                    convert::convert_to(&Value::string(trimmed.replace(',', "")), t).map_err(|m| {
+                        // .NET's Parse reports an out-of-range number as an OverflowException.
+                        match m.split_once("Error: \"Value was either too large or too small") {
+                            Some((_, rest)) => {
+                                format!("Value was either too large or too small{}", rest.trim_end_matches('"'))
+                            }
+                            None => format!("The input string '{s}' was not in a correct format."),
+                        }
+                    })
                 }
             };
             if l == "tryparse" {
                 return Ok(Value::Bool(r.is_ok()));
             }
-            return r.map_err(|m| method_exception(name, n, "System.FormatException", &m));
+            return r.map_err(|m| {
+                let ty = if m.starts_with("Value was") { "System.OverflowException" } else { "System.FormatException" };
+                method_exception(name, n, ty, &m)
+            });
         }
+        "System.Numerics.BigInteger" => return bigint_static(t, &l, name, &args),
         "System.DateTime" => {
             return match l.as_str() {
                 "parseexact" => {
@@ -2576,14 +2892,43 @@ pub fn construct(cx: &mut Interp, t: &PsType, args: Vec<Value>) -> R<Value> {
     Ok(match t {
         PsType::Array(e) => {
             let len = arg_i(&args, 0).max(0) as usize;
-            let zero = if e.is_numeric() {
-                convert::convert_to(&Value::Int(0), e).unwrap_or(Value::Null)
-            } else if matches!(**e, PsType::Bool) {
-                Value::Bool(false)
-            } else {
-                Value::Null
-            };
-            Value::typed_array((**e).clone(), vec![zero; len])
+            Value::typed_array((**e).clone(), vec![default_of(e); len])
+        }
+        PsType::MdArray(e, rank) => {
+            // New-Object 'int[,]' 2,3 passes its lengths as one list.
+            let lens = if n == 1 && arg(&args, 0).is_enumerable() { arg(&args, 0).to_list() } else { args.clone() };
+            if lens.len() != *rank {
+                return Err(method_exception(
+                    "new",
+                    lens.len(),
+                    "System.Management.Automation.MethodException",
+                    &format!("Cannot find an overload for \"new\" and the argument count: \"{}\".", lens.len()),
+                ));
+            }
+            let mut dims = Vec::with_capacity(lens.len());
+            let mut total: usize = 1;
+            for l in &lens {
+                let d = to_num(l).and_then(|x| x.as_i64()).unwrap_or(-1);
+                let d = usize::try_from(d).map_err(|_| {
+                    method_exception(
+                        "new",
+                        lens.len(),
+                        "System.OverflowException",
+                        "Arithmetic operation resulted in an overflow.",
+                    )
+                })?;
+                total = total.checked_mul(d).filter(|t| *t <= 256 * 1024 * 1024).ok_or_else(|| {
+                    method_exception(
+                        "new",
+                        lens.len(),
+                        "System.OutOfMemoryException",
+                        "Array dimensions exceeded supported range.",
+                    )
+                })?;
+                dims.push(d);
+            }
+            let elem = if matches!(**e, PsType::Object) { None } else { Some((**e).clone()) };
+            Value::md_array(elem, dims, vec![default_of(e); total])
         }
         PsType::ArrayList => {
             Value::array_list(if n > 0 && arg(&args, 0).is_enumerable() { arg(&args, 0).to_list() } else { Vec::new() })

@@ -5,6 +5,7 @@ use super::convert::{Num, cannot_convert, to_num, to_string};
 use super::error::{ErrorRecord, Exception, Flow, R};
 use super::types::PsType;
 use super::value::*;
+use num_bigint::BigInt;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::cmp::Ordering;
@@ -34,32 +35,59 @@ fn op_not_defined(op: &str, l: &Value, r: &Value) -> Flow {
 /// The right operand as a number for arithmetic with a numeric left operand.
 fn rhs_num(l: &Value, r: &Value) -> R<Num> {
     to_num(r).ok_or_else(|| {
-        let target = match l {
-            Value::Double(_) => "System.Double",
-            Value::Long(_) => "System.Int64",
-            Value::Decimal(_) => "System.Decimal",
-            _ => "System.Int32",
-        };
+        let target = if l.is_numeric() { l.type_name() } else { "System.Int32".to_string() };
         let msg = match r {
             Value::String(s) => {
-                cannot_convert(r, target, &format!("The input string '{s}' was not in a correct format."))
+                cannot_convert(r, &target, &format!("The input string '{s}' was not in a correct format."))
             }
-            _ => cannot_convert(r, target, ""),
+            _ => cannot_convert(r, &target, ""),
         };
         arith_error(msg)
     })
 }
 
-/// Which type two numbers combine in.
-fn widen(a: Num, b: Num) -> (Num, Num) {
-    use Num::*;
-    match (a, b) {
-        (Double(_), _) | (_, Double(_)) => (Double(a.as_f64()), Double(b.as_f64())),
-        (Decimal(_), _) | (_, Decimal(_)) => {
-            (Decimal(a.as_decimal().unwrap_or_default()), Decimal(b.as_decimal().unwrap_or_default()))
-        }
-        (Long(_), _) | (_, Long(_)) => (Long(a.as_i64().unwrap_or(0)), Long(b.as_i64().unwrap_or(0))),
-        _ => (a, b),
+/// The type a binary numeric operation computes in, chosen as pwsh's binder
+/// (`BinaryNumericOp`) chooses it: the wider operand type by .NET TypeCode order
+/// (Int32 < UInt32 < Int64 < UInt64 < Double < Decimal), where an unsigned type
+/// meeting a negative signed value widens (UInt32 to Int64, UInt64 to Decimal).
+/// BigInteger has operators of its own that take any integer.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum OpType {
+    Int,
+    UInt,
+    Long,
+    ULong,
+    Double,
+    Decimal,
+    /// UInt64 with a negative signed operand: Decimal, or Double when Decimal overflows.
+    DecimalOrDouble,
+    Big,
+}
+
+fn type_rank(n: &Num) -> u8 {
+    match n {
+        Num::Int(_) => 9,
+        Num::UInt(_) => 10,
+        Num::Long(_) => 11,
+        Num::ULong(_) => 12,
+        Num::Double(_) => 14,
+        Num::Decimal(_) => 15,
+        Num::Big(_) => 20,
+    }
+}
+
+fn op_type(a: &Num, b: &Num) -> OpType {
+    let neg = a.is_negative() || b.is_negative();
+    match type_rank(a).max(type_rank(b)) {
+        9 => OpType::Int,
+        10 if neg => OpType::Long,
+        10 => OpType::UInt,
+        11 => OpType::Long,
+        12 if neg => OpType::DecimalOrDouble,
+        12 => OpType::ULong,
+        14 => OpType::Double,
+        15 => OpType::Decimal,
+        _ => OpType::Big,
     }
 }
 
@@ -72,101 +100,123 @@ enum Arith {
     Rem,
 }
 
-fn num_op(op: Arith, a: Num, b: Num) -> R<Value> {
-    use Num::*;
-    let (a, b) = widen(a, b);
-    let div0 = || {
-        Flow::error(ErrorRecord::new(
-            Exception::new("System.DivideByZeroException", "Attempted to divide by zero."),
-            "RuntimeException",
-            "NotSpecified",
-            Value::Null,
-        ))
+fn div0() -> Flow {
+    Flow::error(ErrorRecord::new(
+        Exception::new("System.DivideByZeroException", "Attempted to divide by zero."),
+        "RuntimeException",
+        "NotSpecified",
+        Value::Null,
+    ))
+}
+
+fn decimal_overflow() -> Flow {
+    arith_error("Value was either too large or too small for a Decimal.".into())
+}
+
+/// Integer arithmetic in i128 for Int32/UInt32/Int64/UInt64 (IntOps, UIntOps,
+/// LongOps, ULongOps): a result that leaves the type becomes a Double; a division
+/// with a remainder is done in doubles.
+fn int_op(op: Arith, x: i128, y: i128, lo: i128, hi: i128, make: fn(i128) -> Value) -> R<Value> {
+    let r = match op {
+        Arith::Add => x + y,
+        Arith::Sub => x - y,
+        Arith::Mul => match x.checked_mul(y) {
+            Some(r) => r,
+            None => return Ok(Value::Double(x as f64 * y as f64)),
+        },
+        Arith::Div => {
+            if y == 0 {
+                return Err(div0());
+            }
+            if x % y != 0 {
+                return Ok(Value::Double(x as f64 / y as f64));
+            }
+            x / y
+        }
+        Arith::Rem => {
+            if y == 0 {
+                return Err(div0());
+            }
+            x % y
+        }
     };
-    Ok(match (a, b) {
-        (Int(x), Int(y)) => {
-            let r = match op {
-                Arith::Add => x.checked_add(y),
-                Arith::Sub => x.checked_sub(y),
-                Arith::Mul => x.checked_mul(y),
-                Arith::Div => {
-                    if y == 0 {
-                        return Err(div0());
-                    }
-                    if x % y == 0 { x.checked_div(y) } else { return Ok(Value::Double(x as f64 / y as f64)) }
-                }
-                Arith::Rem => {
-                    if y == 0 {
-                        return Err(div0());
-                    }
-                    x.checked_rem(y).or(Some(0))
-                }
-            };
-            match r {
-                Some(v) => Value::Int(v),
-                None => return num_op(op, Long(i64::from(x)), Long(i64::from(y))),
+    Ok(if r >= lo && r <= hi { make(r) } else { Value::Double(r as f64) })
+}
+
+fn double_op(op: Arith, x: f64, y: f64) -> R<Value> {
+    Ok(Value::Double(match op {
+        Arith::Add => x + y,
+        Arith::Sub => x - y,
+        Arith::Mul => x * y,
+        Arith::Div => {
+            if y == 0.0 {
+                return Err(div0());
             }
+            x / y
         }
-        (Long(x), Long(y)) => {
-            let r = match op {
-                Arith::Add => x.checked_add(y),
-                Arith::Sub => x.checked_sub(y),
-                Arith::Mul => x.checked_mul(y),
-                Arith::Div => {
-                    if y == 0 {
-                        return Err(div0());
-                    }
-                    if x % y == 0 { x.checked_div(y) } else { return Ok(Value::Double(x as f64 / y as f64)) }
-                }
-                Arith::Rem => {
-                    if y == 0 {
-                        return Err(div0());
-                    }
-                    x.checked_rem(y).or(Some(0))
-                }
-            };
-            match r {
-                Some(v) => Value::Long(v),
-                None => return num_op(op, Double(x as f64), Double(y as f64)),
+        Arith::Rem => x % y,
+    }))
+}
+
+fn decimal_op(op: Arith, x: Decimal, y: Decimal) -> Option<R<Value>> {
+    let r = match op {
+        Arith::Add => x.checked_add(y),
+        Arith::Sub => x.checked_sub(y),
+        Arith::Mul => x.checked_mul(y),
+        Arith::Div => {
+            if y.is_zero() {
+                return Some(Err(div0()));
             }
+            x.checked_div(y).map(|d| d.normalize())
         }
-        (Decimal(x), Decimal(y)) => {
-            let r = match op {
-                Arith::Add => x.checked_add(y),
-                Arith::Sub => x.checked_sub(y),
-                Arith::Mul => x.checked_mul(y),
-                Arith::Div => {
-                    if y.is_zero() {
-                        return Err(div0());
-                    }
-                    x.checked_div(y).map(|d| d.normalize())
-                }
-                Arith::Rem => {
-                    if y.is_zero() {
-                        return Err(div0());
-                    }
-                    x.checked_rem(y)
-                }
-            };
-            match r {
-                Some(v) => Value::Decimal(v),
-                None => return Err(arith_error("Value was either too large or too small for a Decimal.".into())),
+        Arith::Rem => {
+            if y.is_zero() {
+                return Some(Err(div0()));
             }
+            x.checked_rem(y)
         }
-        (Double(x), Double(y)) => Value::Double(match op {
-            Arith::Add => x + y,
-            Arith::Sub => x - y,
-            Arith::Mul => x * y,
-            Arith::Div => {
-                if y == 0.0 {
-                    return Err(div0());
-                }
-                x / y
-            }
-            Arith::Rem => x % y,
-        }),
-        _ => Value::Null,
-    })
+    };
+    r.map(|v| Ok(Value::Decimal(v)))
+}
+
+fn big_op(op: Arith, x: BigInt, y: BigInt) -> R<Value> {
+    let zero = y.sign() == num_bigint::Sign::NoSign;
+    Ok(Value::bigint(match op {
+        Arith::Add => x + y,
+        Arith::Sub => x - y,
+        Arith::Mul => x * y,
+        // BigInteger.Divide and Remainder truncate toward zero, as Rust's do.
+        Arith::Div | Arith::Rem if zero => return Err(div0()),
+        Arith::Div => x / y,
+        Arith::Rem => x % y,
+    }))
+}
+
+fn as_big(n: &Num) -> R<BigInt> {
+    n.as_bigint().ok_or_else(|| arith_error(cannot_convert(&n.to_value(), "System.Numerics.BigInteger", "")))
+}
+
+fn num_op(op: Arith, a: Num, b: Num) -> R<Value> {
+    let int = |n: &Num| n.as_i128().unwrap_or(0);
+    match op_type(&a, &b) {
+        OpType::Int => int_op(op, int(&a), int(&b), i32::MIN as i128, i32::MAX as i128, |r| Value::Int(r as i32)),
+        OpType::UInt => int_op(op, int(&a), int(&b), 0, u32::MAX as i128, |r| Value::UInt32(r as u32)),
+        OpType::Long => int_op(op, int(&a), int(&b), i64::MIN as i128, i64::MAX as i128, |r| Value::Long(r as i64)),
+        OpType::ULong => int_op(op, int(&a), int(&b), 0, u64::MAX as i128, |r| Value::UInt64(r as u64)),
+        OpType::Double => double_op(op, a.as_f64(), b.as_f64()),
+        OpType::Decimal => {
+            let (x, y) = (a.as_decimal().ok_or_else(decimal_overflow)?, b.as_decimal().ok_or_else(decimal_overflow)?);
+            decimal_op(op, x, y).unwrap_or_else(|| Err(decimal_overflow()))
+        }
+        OpType::DecimalOrDouble => match (a.as_decimal(), b.as_decimal()) {
+            (Some(x), Some(y)) => match decimal_op(op, x, y) {
+                Some(r) => r,
+                None => double_op(op, a.as_f64(), b.as_f64()),
+            },
+            _ => double_op(op, a.as_f64(), b.as_f64()),
+        },
+        OpType::Big => big_op(op, as_big(&a)?, as_big(&b)?),
+    }
 }
 
 /// `l + r`.
@@ -183,24 +233,18 @@ pub fn add(l: &Value, r: &Value) -> R<Value> {
             out.push_str(&to_string(r));
             Ok(Value::string(out))
         }
-        Value::Char(c) => match r {
-            Value::String(_) | Value::Char(_) => Ok(Value::string(format!("{c}{}", to_string(r)))),
-            _ => num_op(Arith::Add, Num::Int(*c as i32), rhs_num(l, r)?),
-        },
+        // BinaryAdd: a Char on the left concatenates whatever the right is ('a' + 1 is "a1");
+        // the other operators treat it as a number.
+        Value::Char(c) => Ok(Value::string(format!("{c}{}", to_string(r)))),
         Value::Array(_) | Value::List(_) => {
             let mut items = l.to_list();
             match r {
                 Value::Array(_) | Value::List(_) => items.extend(r.to_list()),
                 _ => items.push(r.clone()),
             }
-            if let Value::Array(a) = l
-                && let Some(e) = &a.elem
-            {
-                let conv: Result<Vec<Value>, String> = items.iter().map(|v| super::convert::convert_to(v, e)).collect();
-                if let Ok(c) = conv {
-                    return Ok(Value::typed_array(e.clone(), c));
-                }
-            }
+            // EnumerableOps.AddObject/AddEnumerable: the result is always an Object[], whatever
+            // the left array's element type or rank (a type-constrained variable converts it
+            // back on assignment: [int[]]$a = 1,2; $a += '3').
             Ok(Value::array(items))
         }
         Value::Hashtable(h) => match r {
@@ -319,25 +363,104 @@ pub fn negate(v: &Value) -> R<Value> {
     }
 }
 
+/// The integer type bitwise operators compute in (pwsh's `GetBitwiseOpType`):
+/// Int32 up to Int32, then UInt32, Int64, and UInt64 for the rest.
+fn bitwise_type(n: &Num) -> u8 {
+    match n {
+        Num::Int(_) => 9,
+        Num::UInt(_) => 10,
+        Num::Long(_) => 11,
+        _ => 12,
+    }
+}
+
+/// Wraps a 64-bit pattern into the value of a bitwise operation type.
+fn bits_value(t: u8, bits: u64) -> Value {
+    match t {
+        9 => Value::Int(bits as u32 as i32),
+        10 => Value::UInt32(bits as u32),
+        11 => Value::Long(bits as i64),
+        _ => Value::UInt64(bits),
+    }
+}
+
+/// A number as a 64-bit pattern (negative values two's complement).
+fn bits_of(n: &Num) -> Option<u64> {
+    let i = n.as_i128()?;
+    if i < i64::MIN as i128 || i > u64::MAX as i128 {
+        return None;
+    }
+    Some(i as u64)
+}
+
 /// Bitwise operators on integers.
 pub fn bitwise(op: &str, l: &Value, r: &Value) -> R<Value> {
-    let a = to_num(l).and_then(|n| n.as_i64()).ok_or_else(|| op_not_defined(op, l, r))?;
-    let b = to_num(r).and_then(|n| n.as_i64()).ok_or_else(|| op_not_defined(op, l, r))?;
-    let res = match op {
-        "band" => a & b,
-        "bor" => a | b,
-        "bxor" => a ^ b,
-        "shl" => a.wrapping_shl(b as u32),
-        _ => a.wrapping_shr(b as u32),
-    };
-    let both_int = matches!(l, Value::Int(_) | Value::Byte(_)) && matches!(r, Value::Int(_) | Value::Byte(_));
-    if both_int && op != "shl" {
-        Ok(Value::Int(res as i32))
-    } else if both_int {
-        Ok(Value::Int((a as i32).wrapping_shl(b as u32)))
-    } else {
-        Ok(Value::Long(res))
+    let a = to_num(l).ok_or_else(|| op_not_defined(op, l, r))?;
+    let b = to_num(r).ok_or_else(|| op_not_defined(op, l, r))?;
+    if let (Num::Big(x), Num::Big(_) | Num::Int(_) | Num::Long(_) | Num::UInt(_) | Num::ULong(_)) = (&a, &b) {
+        let x = (**x).clone();
+        return Ok(Value::bigint(match op {
+            "band" => x & as_big(&b)?,
+            "bor" => x | as_big(&b)?,
+            "bxor" => x ^ as_big(&b)?,
+            "shl" => x << b.as_i64().unwrap_or(0).clamp(0, 1 << 20) as usize,
+            _ => x >> b.as_i64().unwrap_or(0).clamp(0, 1 << 20) as usize,
+        }));
     }
+    let (x, y) = match (bits_of(&a), bits_of(&b)) {
+        (Some(x), Some(y)) => (x, y),
+        _ => return Err(op_not_defined(op, l, r)),
+    };
+    if op == "shl" || op == "shr" {
+        // The left operand's type decides; the count is masked to the type's width.
+        let t = bitwise_type(&a);
+        let width: u32 = if t <= 10 { 32 } else { 64 };
+        let n = (y as u32) & (width - 1);
+        return Ok(match (t, op) {
+            (9, "shl") => Value::Int((x as i32).wrapping_shl(n)),
+            (9, _) => Value::Int((x as i32).wrapping_shr(n)),
+            (10, "shl") => Value::UInt32((x as u32).wrapping_shl(n)),
+            (10, _) => Value::UInt32((x as u32).wrapping_shr(n)),
+            (11, "shl") => Value::Long((x as i64).wrapping_shl(n)),
+            (11, _) => Value::Long((x as i64).wrapping_shr(n)),
+            (_, "shl") => Value::UInt64(x.wrapping_shl(n)),
+            _ => Value::UInt64(x.wrapping_shr(n)),
+        });
+    }
+    let floating = |n: &Num| matches!(n, Num::Double(_) | Num::Decimal(_));
+    let t = if floating(&a) || floating(&b) {
+        // DoubleOps/DecimalOps.BAnd...: signed when either operand is negative.
+        if a.is_negative() || b.is_negative() { 11 } else { 12 }
+    } else {
+        bitwise_type(&a).max(bitwise_type(&b))
+    };
+    let res = match op {
+        "band" => x & y,
+        "bor" => x | y,
+        _ => x ^ y,
+    };
+    Ok(bits_value(t, res))
+}
+
+/// `-bnot`: the complement in the operand's integer type (Int32 for the smaller ones).
+pub fn bnot(v: &Value) -> R<Value> {
+    let n = to_num(v).ok_or_else(|| op_not_defined("bnot", v, &Value::Null))?;
+    if let Num::Big(b) = &n {
+        return Ok(Value::bigint(!(**b).clone()));
+    }
+    let t = match &n {
+        Num::Int(_) | Num::UInt(_) | Num::Long(_) | Num::ULong(_) => bitwise_type(&n),
+        // Doubles and decimals take the smallest type that holds them (DoubleOps.BNot).
+        _ => match n.as_i128() {
+            Some(i) if i >= i32::MIN as i128 && i <= i32::MAX as i128 => 9,
+            Some(i) if i >= 0 && i <= u32::MAX as i128 => 10,
+            Some(i) if i >= i64::MIN as i128 && i <= i64::MAX as i128 => 11,
+            _ => 12,
+        },
+    };
+    let x = bits_of(&n)
+        .ok_or_else(|| arith_error(cannot_convert(v, if t == 12 { "System.UInt64" } else { "System.Int32" }, "")))?;
+    Ok(bits_value(t, !x))
 }
 
 fn str_cmp(a: &str, b: &str, cs: bool) -> Ordering {
@@ -447,13 +570,29 @@ pub fn eq_scalar(l: &Value, r: &Value, cs: bool) -> bool {
 }
 
 fn num_cmp(a: Num, b: Num) -> Option<Ordering> {
-    let (a, b) = widen(a, b);
-    match (a, b) {
-        (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
-        (Num::Long(x), Num::Long(y)) => Some(x.cmp(&y)),
-        (Num::Decimal(x), Num::Decimal(y)) => Some(x.cmp(&y)),
-        (Num::Double(x), Num::Double(y)) => x.partial_cmp(&y),
-        _ => None,
+    let floating = |n: &Num| matches!(n, Num::Double(_));
+    match (&a, &b) {
+        // Decimal against Double: compared as decimals unless the double does not
+        // fit (DecimalOps.CompareWithDouble).
+        (Num::Decimal(_), Num::Double(_)) | (Num::Double(_), Num::Decimal(_)) => {
+            match (a.as_decimal(), b.as_decimal()) {
+                (Some(x), Some(y)) => Some(x.cmp(&y)),
+                _ => a.as_f64().partial_cmp(&b.as_f64()),
+            }
+        }
+        (Num::Big(x), Num::Big(y)) => Some(x.cmp(y)),
+        (Num::Big(_), _) | (_, Num::Big(_)) => {
+            if floating(&a) || floating(&b) || matches!(a, Num::Decimal(_)) || matches!(b, Num::Decimal(_)) {
+                a.as_f64().partial_cmp(&b.as_f64())
+            } else {
+                Some(a.as_bigint()?.cmp(&b.as_bigint()?))
+            }
+        }
+        (Num::Decimal(x), _) => Some(x.cmp(&b.as_decimal()?)),
+        (_, Num::Decimal(y)) => Some(a.as_decimal()?.cmp(y)),
+        _ if floating(&a) || floating(&b) => a.as_f64().partial_cmp(&b.as_f64()),
+        // Integers of any width compare exactly.
+        _ => Some(a.as_i128()?.cmp(&b.as_i128()?)),
     }
 }
 
@@ -511,7 +650,8 @@ mod tests {
 
     #[test]
     fn widening() {
-        assert_eq!(add(&Value::Int(i32::MAX), &Value::Int(1)).unwrap(), Value::Long(i32::MAX as i64 + 1));
+        // IntOps.Add: an Int32 sum that overflows becomes a Double.
+        assert_eq!(add(&Value::Int(i32::MAX), &Value::Int(1)).unwrap(), Value::Double(i32::MAX as f64 + 1.0));
         assert_eq!(div(&Value::Int(7), &Value::Int(2)).unwrap(), Value::Double(3.5));
         assert_eq!(div(&Value::Int(6), &Value::Int(2)).unwrap(), Value::Int(3));
         assert_eq!(add(&Value::Int(6), &Value::str("3")).unwrap(), Value::Int(9));

@@ -47,6 +47,9 @@ pub fn table_cell_text(v: &Value) -> String {
         Value::Double(d) if d.is_finite() => {
             super::dotnet::format_number(super::dotnet::Numeric::Double(*d), "F2").unwrap_or_else(|_| cell_text(v))
         }
+        Value::Single(f) if f.is_finite() => {
+            super::dotnet::format_number(super::dotnet::Numeric::Single(*f), "F2").unwrap_or_else(|_| cell_text(v))
+        }
         Value::Decimal(d) => {
             let r = d.round_dp_with_strategy(DECIMALS, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
             format!("{r:.2}")
@@ -56,7 +59,7 @@ pub fn table_cell_text(v: &Value) -> String {
 }
 
 fn is_right(v: &Value) -> bool {
-    matches!(v, Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Decimal(_) | Value::Byte(_) | Value::Bool(_))
+    v.is_numeric() || matches!(v, Value::Bool(_))
 }
 
 /// Scalars print one line each.
@@ -68,6 +71,13 @@ fn is_scalar(v: &Value) -> bool {
             | Value::Int(_)
             | Value::Long(_)
             | Value::Byte(_)
+            | Value::SByte(_)
+            | Value::Int16(_)
+            | Value::UInt16(_)
+            | Value::UInt32(_)
+            | Value::UInt64(_)
+            | Value::BigInt(_)
+            | Value::Single(_)
             | Value::Double(_)
             | Value::Decimal(_)
             | Value::Char(_)

@@ -24,7 +24,11 @@ pub enum PsType {
     DateTime,
     TimeSpan,
     Guid,
+    /// `System.Numerics.BigInteger` (`[bigint]`).
+    BigInt,
     Array(Box<PsType>),
+    /// A multi-dimensional array type (`int[,]`): element type and rank (2 or more).
+    MdArray(Box<PsType>, usize),
     ArrayList,
     List(Box<PsType>),
     Hashtable,
@@ -162,6 +166,14 @@ impl PsType {
         if let Some(inner) = n.strip_suffix("[]") {
             return PsType::Array(Box::new(PsType::resolve(inner)));
         }
+        if let Some(open) = n.rfind('[')
+            && let Some(commas) = n[open + 1..].strip_suffix(']')
+            && !commas.is_empty()
+            && commas.chars().all(|c| c == ',' || c == ' ')
+        {
+            let rank = commas.chars().filter(|c| *c == ',').count() + 1;
+            return PsType::MdArray(Box::new(PsType::resolve(&n[..open])), rank);
+        }
         let lower = n.to_ascii_lowercase();
         let l = lower.strip_prefix("system.").unwrap_or(&lower);
         if let Some(args) = generic_arg(l, &["collections.generic.list", "list"]) {
@@ -188,6 +200,7 @@ impl PsType {
             "datetime" => PsType::DateTime,
             "timespan" => PsType::TimeSpan,
             "guid" => PsType::Guid,
+            "bigint" | "numerics.biginteger" => PsType::BigInt,
             "array" => PsType::Array(Box::new(PsType::Object)),
             "collections.arraylist" | "arraylist" => PsType::ArrayList,
             "hashtable" | "collections.hashtable" => PsType::Hashtable,
@@ -237,6 +250,8 @@ impl PsType {
             PsType::TimeSpan => "System.TimeSpan".into(),
             PsType::Guid => "System.Guid".into(),
             PsType::Array(e) => format!("{}[]", e.full_name()),
+            PsType::MdArray(e, rank) => format!("{}[{}]", e.full_name(), ",".repeat(rank.saturating_sub(1))),
+            PsType::BigInt => "System.Numerics.BigInteger".into(),
             PsType::ArrayList => "System.Collections.ArrayList".into(),
             PsType::List(e) => format!("System.Collections.Generic.List`1[[{}]]", e.full_name()),
             PsType::Hashtable => "System.Collections.Hashtable".into(),
@@ -276,6 +291,7 @@ impl PsType {
                 | PsType::Double
                 | PsType::Single
                 | PsType::Decimal
+                | PsType::BigInt
         )
     }
 }
@@ -370,5 +386,11 @@ mod tests {
         assert_eq!(PsType::resolve("IO.File"), PsType::Named("System.IO.File".into()));
         assert_eq!(PsType::resolve("math").full_name(), "System.Math");
         assert_eq!(PsType::resolve("DayOfWeek").full_name(), "System.DayOfWeek");
+        assert_eq!(PsType::resolve("int[,]"), PsType::MdArray(Box::new(PsType::Int), 2));
+        assert_eq!(PsType::resolve("System.String[,,]").full_name(), "System.String[,,]");
+        assert_eq!(PsType::resolve("int[,]").short_name(), "Int32[,]");
+        assert_eq!(PsType::resolve("bigint").full_name(), "System.Numerics.BigInteger");
+        assert_eq!(PsType::resolve("System.Numerics.BigInteger"), PsType::BigInt);
+        assert_eq!(PsType::resolve("uint32").short_name(), "UInt32");
     }
 }

@@ -20,6 +20,15 @@ pub enum Value {
     Int(i32),
     Long(i64),
     Byte(u8),
+    SByte(i8),
+    Int16(i16),
+    UInt16(u16),
+    UInt32(u32),
+    UInt64(u64),
+    /// `System.Numerics.BigInteger` (`[bigint]`, `1n`).
+    BigInt(Rc<num_bigint::BigInt>),
+    /// `System.Single` (`[float]`, `[single]`).
+    Single(f32),
     Double(f64),
     Decimal(Decimal),
     Char(char),
@@ -49,9 +58,39 @@ pub enum Value {
 }
 
 /// An array with an element type (`None` = `System.Object[]`).
+/// A multi-dimensional array (`int[,]`) keeps its items in row-major order
+/// and its lengths per dimension in `dims`; `dims` is empty for the usual
+/// one-dimensional array.
 pub struct PsArray {
     pub elem: Option<PsType>,
     pub items: RefCell<Vec<Value>>,
+    pub dims: Vec<usize>,
+}
+
+impl PsArray {
+    /// The number of dimensions (`.Rank`).
+    pub fn rank(&self) -> usize {
+        self.dims.len().max(1)
+    }
+    /// The length of dimension `d` (`.GetLength(d)`).
+    pub fn length_of(&self, d: usize) -> Option<usize> {
+        if self.dims.is_empty() {
+            return (d == 0).then(|| self.items.borrow().len());
+        }
+        self.dims.get(d).copied()
+    }
+    /// The row-major offset of a multi-dimensional index, None when out of bounds.
+    pub fn offset_of(&self, index: &[i64]) -> Option<usize> {
+        if index.len() != self.dims.len() {
+            return None;
+        }
+        let mut off = 0usize;
+        for (i, d) in index.iter().zip(&self.dims) {
+            let i = usize::try_from(*i).ok().filter(|i| i < d)?;
+            off = off * d + i;
+        }
+        Some(off)
+    }
 }
 
 /// An ArrayList (`elem == None`) or a generic `List[T]`.
@@ -124,6 +163,11 @@ impl HashKey {
             Value::Int(i) => HashKey::Int(i64::from(*i)),
             Value::Long(i) => HashKey::Int(*i),
             Value::Byte(i) => HashKey::Int(i64::from(*i)),
+            Value::SByte(i) => HashKey::Int(i64::from(*i)),
+            Value::Int16(i) => HashKey::Int(i64::from(*i)),
+            Value::UInt16(i) => HashKey::Int(i64::from(*i)),
+            Value::UInt32(i) => HashKey::Int(i64::from(*i)),
+            Value::UInt64(i) if i64::try_from(*i).is_ok() => HashKey::Int(*i as i64),
             other => HashKey::Other(format!("{}:{}", other.type_name(), super::convert::to_string(other))),
         }
     }
@@ -271,10 +315,17 @@ impl Value {
         Value::String(Rc::from(s))
     }
     pub fn array(items: Vec<Value>) -> Value {
-        Value::Array(Rc::new(PsArray { elem: None, items: RefCell::new(items) }))
+        Value::Array(Rc::new(PsArray { elem: None, items: RefCell::new(items), dims: Vec::new() }))
     }
     pub fn typed_array(elem: PsType, items: Vec<Value>) -> Value {
-        Value::Array(Rc::new(PsArray { elem: Some(elem), items: RefCell::new(items) }))
+        Value::Array(Rc::new(PsArray { elem: Some(elem), items: RefCell::new(items), dims: Vec::new() }))
+    }
+    /// A multi-dimensional array (`New-Object 'int[,]' 2,3`): `items` in row-major order.
+    pub fn md_array(elem: Option<PsType>, dims: Vec<usize>, items: Vec<Value>) -> Value {
+        Value::Array(Rc::new(PsArray { elem, items: RefCell::new(items), dims }))
+    }
+    pub fn bigint(b: num_bigint::BigInt) -> Value {
+        Value::BigInt(Rc::new(b))
     }
     pub fn hashtable(h: Hashtable) -> Value {
         Value::Hashtable(Rc::new(RefCell::new(h)))
@@ -325,6 +376,13 @@ impl Value {
             Value::Int(_) => "System.Int32".into(),
             Value::Long(_) => "System.Int64".into(),
             Value::Byte(_) => "System.Byte".into(),
+            Value::SByte(_) => "System.SByte".into(),
+            Value::Int16(_) => "System.Int16".into(),
+            Value::UInt16(_) => "System.UInt16".into(),
+            Value::UInt32(_) => "System.UInt32".into(),
+            Value::UInt64(_) => "System.UInt64".into(),
+            Value::BigInt(_) => "System.Numerics.BigInteger".into(),
+            Value::Single(_) => "System.Single".into(),
             Value::Double(_) => "System.Double".into(),
             Value::Decimal(_) => "System.Decimal".into(),
             Value::Char(_) => "System.Char".into(),
@@ -332,10 +390,10 @@ impl Value {
             Value::DateTime(_) => "System.DateTime".into(),
             Value::TimeSpan(_) => "System.TimeSpan".into(),
             Value::Guid(_) => "System.Guid".into(),
-            Value::Array(a) => match &a.elem {
-                Some(t) => format!("{}[]", t.full_name()),
-                None => "System.Object[]".into(),
-            },
+            Value::Array(a) => {
+                let elem = a.elem.as_ref().map(|t| t.full_name()).unwrap_or_else(|| "System.Object".into());
+                format!("{elem}[{}]", ",".repeat(a.rank() - 1))
+            }
             Value::List(l) => match &l.elem {
                 Some(t) => format!("System.Collections.Generic.List`1[[{}]]", t.full_name()),
                 None => "System.Collections.ArrayList".into(),
@@ -387,9 +445,20 @@ impl Value {
         }
         let mut v = vec![self.type_name()];
         match self {
-            Value::Int(_) | Value::Long(_) | Value::Double(_) | Value::Bool(_) | Value::DateTime(_) => {
-                v.push("System.ValueType".into())
-            }
+            Value::Int(_)
+            | Value::Long(_)
+            | Value::Byte(_)
+            | Value::SByte(_)
+            | Value::Int16(_)
+            | Value::UInt16(_)
+            | Value::UInt32(_)
+            | Value::UInt64(_)
+            | Value::BigInt(_)
+            | Value::Single(_)
+            | Value::Double(_)
+            | Value::Decimal(_)
+            | Value::Bool(_)
+            | Value::DateTime(_) => v.push("System.ValueType".into()),
             Value::Array(_) => v.push("System.Array".into()),
             _ => {}
         }
@@ -398,7 +467,21 @@ impl Value {
     }
 
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Value::Int(_) | Value::Long(_) | Value::Byte(_) | Value::Double(_) | Value::Decimal(_))
+        matches!(
+            self,
+            Value::Int(_)
+                | Value::Long(_)
+                | Value::Byte(_)
+                | Value::SByte(_)
+                | Value::Int16(_)
+                | Value::UInt16(_)
+                | Value::UInt32(_)
+                | Value::UInt64(_)
+                | Value::BigInt(_)
+                | Value::Single(_)
+                | Value::Double(_)
+                | Value::Decimal(_)
+        )
     }
 
     /// Identity comparison for reference types.
@@ -442,10 +525,44 @@ impl PartialEq for Value {
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Long(a), Value::Long(b)) => a == b,
+            (Value::Byte(a), Value::Byte(b)) => a == b,
+            (Value::SByte(a), Value::SByte(b)) => a == b,
+            (Value::Int16(a), Value::Int16(b)) => a == b,
+            (Value::UInt16(a), Value::UInt16(b)) => a == b,
+            (Value::UInt32(a), Value::UInt32(b)) => a == b,
+            (Value::UInt64(a), Value::UInt64(b)) => a == b,
+            (Value::BigInt(a), Value::BigInt(b)) => a == b,
+            (Value::Decimal(a), Value::Decimal(b)) => a == b,
             (Value::Double(a), Value::Double(b)) => a == b,
+            (Value::Single(a), Value::Single(b)) => a == b,
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Array(a), Value::Array(b)) => *a.items.borrow() == *b.items.borrow(),
             (a, b) => a.same_ref(b),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_array_offsets_are_row_major() {
+        let v = Value::md_array(Some(PsType::Int), vec![2, 3], (0..6).map(Value::Int).collect());
+        let Value::Array(a) = &v else { panic!("not an array") };
+        assert_eq!(a.rank(), 2);
+        assert_eq!(a.offset_of(&[0, 0]), Some(0));
+        assert_eq!(a.offset_of(&[0, 2]), Some(2));
+        assert_eq!(a.offset_of(&[1, 0]), Some(3));
+        assert_eq!(a.offset_of(&[1, 2]), Some(5));
+        assert_eq!(a.offset_of(&[2, 0]), None);
+        assert_eq!(a.offset_of(&[0, 3]), None);
+        assert_eq!(a.offset_of(&[1]), None);
+        assert_eq!(a.length_of(1), Some(3));
+        assert_eq!(a.length_of(2), None);
+        assert_eq!(v.type_name(), "System.Int32[,]");
+        assert_eq!(v.short_type_name(), "Int32[,]");
+        let one = Value::typed_array(PsType::Int, vec![Value::Int(1)]);
+        assert_eq!(one.type_name(), "System.Int32[]");
     }
 }

@@ -112,6 +112,16 @@ pub fn scan_number(input: &str, negative: bool) -> Option<(ConstantValue, usize)
         } else {
             (i128::from(raw as i64), true)
         };
+        // A type suffix reads the digits in that type's width, sign bit included
+        // (0xFFFFFFFF is -1 but 0xFFFFFFFFu is 4294967295, 0xFFFFs is -1).
+        let v = match suffix.as_deref() {
+            Some("u" | "ul" | "uy" | "us") => i128::from(raw),
+            Some("y") if raw <= 0xFF => i128::from(raw as u8 as i8),
+            Some("s") if raw <= 0xFFFF => i128::from(raw as u16 as i16),
+            Some("l") => i128::from(raw as i64),
+            Some("y" | "s") => return None,
+            _ => v,
+        };
         let v = v * sign * mult;
         if wide && suffix.is_none() {
             return Some((ConstantValue::Int64(i64::try_from(v).ok()?), len));
@@ -146,12 +156,23 @@ pub fn scan_number(input: &str, negative: bool) -> Option<(ConstantValue, usize)
         return Some((ConstantValue::Double(v), len));
     }
     let digits = p.int.trim_start_matches('0');
+    if suffix.as_deref() == Some("n") {
+        // BigInteger literals have no size limit.
+        let mut b: num_bigint::BigInt = if digits.is_empty() { 0.into() } else { digits.parse().ok()? };
+        b *= mult;
+        if negative {
+            b = -b;
+        }
+        return Some((ConstantValue::BigInteger(b.to_string()), len));
+    }
     if digits.len() > 30 {
         let f: f64 = p.int.parse().ok()?;
         return Some((ConstantValue::Double(f * sign as f64), len));
     }
     let raw: i128 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
-    let v = raw * sign * mult;
+    let Some(v) = raw.checked_mul(sign * mult) else {
+        return Some((ConstantValue::Double(raw as f64 * (sign * mult) as f64), len));
+    };
     match suffix.as_deref() {
         None => {
             if let Ok(x) = i32::try_from(v) {
@@ -214,5 +235,21 @@ mod tests {
         assert_eq!(scan_number("2.5l", false), Some((ConstantValue::Int64(2), 4)));
         assert_eq!(scan_number("1lkb", false), Some((ConstantValue::Int64(1024), 4)));
         assert_eq!(scan_number("0xFFuy", false), Some((ConstantValue::Byte(255), 6)));
+        assert_eq!(scan_number("1n", false), Some((ConstantValue::BigInteger("1".into()), 2)));
+        assert_eq!(scan_number("0xFFFFFFFFu", false), Some((ConstantValue::UInt32(u32::MAX), 11)));
+        assert_eq!(scan_number("0xFFFFFFFFFFFFFFFFul", false), Some((ConstantValue::UInt64(u64::MAX), 20)));
+        assert_eq!(scan_number("0xFFFFs", false), Some((ConstantValue::Int16(-1), 7)));
+        assert_eq!(scan_number("0x7FFFs", false), Some((ConstantValue::Int16(32767), 7)));
+        assert_eq!(scan_number("0xFFy", false), Some((ConstantValue::SByte(-1), 5)));
+        assert_eq!(scan_number("0xFFFFFFFFl", false), Some((ConstantValue::Int64(4_294_967_295), 11)));
+        assert_eq!(scan_number("0x1FFFFs", false), None);
+        assert_eq!(scan_number("5u", false), Some((ConstantValue::UInt32(5), 2)));
+        assert_eq!(scan_number("5us", false), Some((ConstantValue::UInt16(5), 3)));
+        assert_eq!(
+            scan_number("123456789012345678901234567890123n", true),
+            Some((ConstantValue::BigInteger("-123456789012345678901234567890123".into()), 34))
+        );
+        assert_eq!(scan_number("2nkb", false), Some((ConstantValue::BigInteger("2048".into()), 4)));
+        assert_eq!(scan_number("999999999999999999999999999999pb", false).map(|(_, n)| n), Some(32));
     }
 }

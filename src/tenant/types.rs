@@ -49,8 +49,15 @@ impl fmt::Display for TimeSpan {
     }
 }
 
+/// The units `ByteQuantifiedSize` prints in (Exchange's quantifiers stop at TB).
+const UNITS: [(&str, u64); 5] = [("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1)];
+
 /// Exchange's `ByteQuantifiedSize`: a byte count that prints as
-/// `<value> <unit> (<bytes> bytes)`, e.g. `35 MB (36,700,160 bytes)`.
+/// `35 MB (36,700,160 bytes)` (objects.md §0): the largest unit (powers of
+/// 1024) not above the value, at most 4 significant digits rounded half away
+/// from zero as .NET does (1,088 bytes is `1.063 KB`), trailing zeros dropped,
+/// then the exact byte count with thousands separators. The one implementation:
+/// `format` re-exports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct ByteQuantifiedSize {
     /// Size in bytes (`.ToBytes()`).
@@ -59,16 +66,107 @@ pub struct ByteQuantifiedSize {
 
 impl ByteQuantifiedSize {
     /// From a byte count.
-    pub fn from_bytes(bytes: u64) -> Self {
+    pub const fn from_bytes(bytes: u64) -> Self {
         ByteQuantifiedSize { bytes }
     }
+    pub const fn from_kb(kb: u64) -> Self {
+        Self::from_bytes(kb.saturating_mul(1 << 10))
+    }
+    pub const fn from_mb(mb: u64) -> Self {
+        Self::from_bytes(mb.saturating_mul(1 << 20))
+    }
+    pub const fn from_gb(gb: u64) -> Self {
+        Self::from_bytes(gb.saturating_mul(1 << 30))
+    }
+    pub const fn from_tb(tb: u64) -> Self {
+        Self::from_bytes(tb.saturating_mul(1 << 40))
+    }
     /// `.ToBytes()`.
-    pub fn to_bytes(self) -> u64 {
+    pub const fn to_bytes(self) -> u64 {
         self.bytes
+    }
+    /// `.ToKB()`: whole kilobytes, rounded down (Exchange shifts right).
+    pub const fn to_kb(self) -> u64 {
+        self.bytes >> 10
+    }
+    /// `.ToMB()`.
+    pub const fn to_mb(self) -> u64 {
+        self.bytes >> 20
+    }
+    /// `.ToGB()`.
+    pub const fn to_gb(self) -> u64 {
+        self.bytes >> 30
+    }
+    /// `.ToTB()`.
+    pub const fn to_tb(self) -> u64 {
+        self.bytes >> 40
+    }
+
+    /// The `35 MB` part.
+    pub fn short(self) -> String {
+        let (unit, size) = UNITS.iter().copied().find(|&(_, size)| self.bytes >= size).unwrap_or(("B", 1));
+        format!("{} {unit}", significant4(self.bytes, size))
+    }
+
+    /// Parses the forms admins type and Exchange prints: `35MB`, `35 MB`,
+    /// `1.5 GB`, `36700160`, `36700160B`, `35 MB (36,700,160 bytes)`.
+    /// Units are case-insensitive; a fractional value is rounded down to
+    /// whole bytes.
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim();
+        if let (Some(open), true) = (t.find('('), t.ends_with("bytes)")) {
+            let digits: String =
+                t[open + 1..t.len() - "bytes)".len()].chars().filter(|c| *c != ',' && !c.is_whitespace()).collect();
+            return digits.parse().ok().map(Self::from_bytes);
+        }
+        let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+        let (num, unit) = t.split_at(split);
+        let unit = unit.trim().to_ascii_uppercase();
+        let mult: u64 = match unit.as_str() {
+            "" | "B" => 1,
+            "KB" => 1 << 10,
+            "MB" => 1 << 20,
+            "GB" => 1 << 30,
+            "TB" => 1 << 40,
+            _ => return None,
+        };
+        if num.is_empty() {
+            return None;
+        }
+        match num.split_once('.') {
+            None => num.parse::<u64>().ok()?.checked_mul(mult).map(Self::from_bytes),
+            Some((whole, frac)) => {
+                let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+                if !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 12 {
+                    return None;
+                }
+                let scale = 10u128.pow(frac.len() as u32);
+                let frac_n: u128 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+                let bytes = (whole as u128) * mult as u128 + frac_n * mult as u128 / scale;
+                u64::try_from(bytes).ok().map(Self::from_bytes)
+            }
+        }
     }
 }
 
-/// `1234567` → `1,234,567`.
+/// `bytes / unit` with at most 4 significant digits, rounded half away from
+/// zero in integer arithmetic (no binary floating point), trailing zeros dropped.
+fn significant4(bytes: u64, unit: u64) -> String {
+    let whole = bytes / unit;
+    let digits = whole.to_string().len();
+    let decimals = 4usize.saturating_sub(digits) as u32;
+    let scale = 10u128.pow(decimals);
+    let scaled = (bytes as u128 * scale * 2 + unit as u128) / (unit as u128 * 2);
+    let int_part = scaled / scale;
+    if decimals == 0 {
+        return int_part.to_string();
+    }
+    let frac = format!("{:0width$}", scaled % scale, width = decimals as usize);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() { int_part.to_string() } else { format!("{int_part}.{frac}") }
+}
+
+/// `1234567` → `1,234,567` (en-US group separator).
 pub fn group_thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
@@ -82,35 +180,8 @@ pub fn group_thousands(n: u64) -> String {
 }
 
 impl fmt::Display for ByteQuantifiedSize {
-    /// Unit in powers of 1024, at most 4 significant digits (rounded),
-    /// trailing zeros dropped (objects.md §0).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const UNITS: [&str; 6] = ["B", "KB", "MB", "GB", "TB", "PB"];
-        let b = self.bytes;
-        let mut unit = 0usize;
-        let mut scaled = b as f64;
-        while scaled >= 1024.0 && unit + 1 < UNITS.len() {
-            scaled /= 1024.0;
-            unit += 1;
-        }
-        let value = if unit == 0 {
-            b.to_string()
-        } else {
-            let int_digits = (scaled.trunc() as u64).to_string().len();
-            let decimals = 4usize.saturating_sub(int_digits);
-            // Like .NET's "G4": four significant digits, rounded.
-            let mut s = format!("{scaled:.decimals$}");
-            if s.contains('.') {
-                while s.ends_with('0') {
-                    s.pop();
-                }
-                if s.ends_with('.') {
-                    s.pop();
-                }
-            }
-            s
-        };
-        write!(f, "{value} {} ({} bytes)", UNITS[unit], group_thousands(b))
+        write!(f, "{} ({} bytes)", self.short(), group_thousands(self.bytes))
     }
 }
 
@@ -540,10 +611,50 @@ mod tests {
             (30_551_458_399, "28.45 GB (30,551,458,399 bytes)"),
             (1_707, "1.667 KB (1,707 bytes)"),
             (1_023, "1023 B (1,023 bytes)"),
+            // 1088 / 1024 = 1.0625 exactly: .NET rounds the tie away from zero.
+            (1_088, "1.063 KB (1,088 bytes)"),
         ];
         for (b, s) in cases {
             assert_eq!(ByteQuantifiedSize::from_bytes(b).to_string(), s);
         }
+    }
+
+    #[test]
+    fn byte_size_edges() {
+        assert_eq!(ByteQuantifiedSize::from_bytes(1023).short(), "1023 B");
+        assert_eq!(ByteQuantifiedSize::from_bytes(1024).short(), "1 KB");
+        assert_eq!(ByteQuantifiedSize::from_bytes(1536).short(), "1.5 KB");
+        assert_eq!(ByteQuantifiedSize::from_bytes(1_048_575).short(), "1024 KB");
+        assert_eq!(ByteQuantifiedSize::from_tb(2048).short(), "2048 TB");
+        assert_eq!(
+            ByteQuantifiedSize::from_bytes(u64::MAX).to_string(),
+            "16777216 TB (18,446,744,073,709,551,615 bytes)"
+        );
+    }
+
+    #[test]
+    fn byte_size_conversions_round_down() {
+        let s = ByteQuantifiedSize::from_bytes(36_700_160);
+        assert_eq!(s.to_bytes(), 36_700_160);
+        assert_eq!(s.to_kb(), 35_840);
+        assert_eq!(s.to_mb(), 35);
+        assert_eq!(s.to_gb(), 0);
+        assert_eq!(ByteQuantifiedSize::from_bytes(30_551_458_399).to_gb(), 28);
+        assert_eq!(ByteQuantifiedSize::from_tb(3).to_tb(), 3);
+        assert_eq!(ByteQuantifiedSize::from_mb(35), s);
+    }
+
+    #[test]
+    fn byte_size_parse() {
+        let b = ByteQuantifiedSize::from_bytes;
+        assert_eq!(ByteQuantifiedSize::parse("35MB"), Some(b(36_700_160)));
+        assert_eq!(ByteQuantifiedSize::parse("35 mb"), Some(b(36_700_160)));
+        assert_eq!(ByteQuantifiedSize::parse("1.5 KB"), Some(b(1536)));
+        assert_eq!(ByteQuantifiedSize::parse("42"), Some(b(42)));
+        assert_eq!(ByteQuantifiedSize::parse("35 MB (36,700,160 bytes)"), Some(b(36_700_160)));
+        assert_eq!(ByteQuantifiedSize::parse("35 XB"), None);
+        assert_eq!(ByteQuantifiedSize::parse("MB"), None);
+        assert_eq!(ByteQuantifiedSize::parse("99999999999999 TB"), None);
     }
 
     #[test]

@@ -113,6 +113,14 @@ impl Writer {
             Value::Int(i) => self.out.push_str(&format!("<I32{n}>{i}</I32>")),
             Value::Long(i) => self.out.push_str(&format!("<I64{n}>{i}</I64>")),
             Value::Byte(i) => self.out.push_str(&format!("<By{n}>{i}</By>")),
+            Value::SByte(i) => self.out.push_str(&format!("<SB{n}>{i}</SB>")),
+            Value::Int16(i) => self.out.push_str(&format!("<I16{n}>{i}</I16>")),
+            Value::UInt16(i) => self.out.push_str(&format!("<U16{n}>{i}</U16>")),
+            Value::UInt32(i) => self.out.push_str(&format!("<U32{n}>{i}</U32>")),
+            Value::UInt64(i) => self.out.push_str(&format!("<U64{n}>{i}</U64>")),
+            Value::Single(f) => {
+                self.out.push_str(&format!("<Sg{n}>{}</Sg>", crate::runtime::dotnet::single_to_string(*f)))
+            }
             Value::Double(d) => {
                 self.out.push_str(&format!("<Db{n}>{}</Db>", crate::runtime::convert::double_to_string(*d)))
             }
@@ -287,10 +295,16 @@ fn read_value(e: &El, refs: &mut std::collections::HashMap<String, Vec<String>>)
         "S" | "URI" | "Version" | "XD" | "SBK" => Value::string(e.text.clone()),
         "C" => e.text.trim().parse::<u32>().ok().and_then(char::from_u32).map(Value::Char).unwrap_or(Value::Null),
         "B" => Value::Bool(e.text.trim() == "true"),
-        "I32" | "I16" | "U16" | "SB" => e.text.trim().parse::<i32>().map(Value::Int).unwrap_or(Value::Null),
-        "I64" | "U32" | "U64" => e.text.trim().parse::<i64>().map(Value::Long).unwrap_or(Value::Null),
+        "I32" => e.text.trim().parse::<i32>().map(Value::Int).unwrap_or(Value::Null),
+        "I16" => e.text.trim().parse::<i16>().map(Value::Int16).unwrap_or(Value::Null),
+        "U16" => e.text.trim().parse::<u16>().map(Value::UInt16).unwrap_or(Value::Null),
+        "SB" => e.text.trim().parse::<i8>().map(Value::SByte).unwrap_or(Value::Null),
+        "I64" => e.text.trim().parse::<i64>().map(Value::Long).unwrap_or(Value::Null),
+        "U32" => e.text.trim().parse::<u32>().map(Value::UInt32).unwrap_or(Value::Null),
+        "U64" => e.text.trim().parse::<u64>().map(Value::UInt64).unwrap_or(Value::Null),
         "By" => e.text.trim().parse::<u8>().map(Value::Byte).unwrap_or(Value::Null),
-        "Db" | "Sg" => e.text.trim().parse::<f64>().map(Value::Double).unwrap_or(Value::Null),
+        "Db" => e.text.trim().parse::<f64>().map(Value::Double).unwrap_or(Value::Null),
+        "Sg" => e.text.trim().parse::<f32>().map(Value::Single).unwrap_or(Value::Null),
         "D" => e.text.trim().parse::<rust_decimal::Decimal>().map(Value::Decimal).unwrap_or(Value::Null),
         "G" => uuid::Uuid::parse_str(e.text.trim()).map(Value::Guid).unwrap_or(Value::Null),
         "DT" => crate::runtime::convert::parse_datetime(e.text.trim()).map(Value::DateTime).unwrap_or(Value::Null),

@@ -1456,7 +1456,18 @@ fn to_json(cx: &mut Interp, v: &Value, depth: i64, enums_as_strings: bool) -> R<
         Value::Int(i) => J::from(*i),
         Value::Long(i) => J::from(*i),
         Value::Byte(i) => J::from(*i),
+        Value::SByte(i) => J::from(*i),
+        Value::Int16(i) => J::from(*i),
+        Value::UInt16(i) => J::from(*i),
+        Value::UInt32(i) => J::from(*i),
+        Value::UInt64(i) => J::from(*i),
+        Value::BigInt(b) => match (i64::try_from(&**b), u64::try_from(&**b)) {
+            (Ok(i), _) => J::from(i),
+            (_, Ok(u)) => J::from(u),
+            _ => J::String(b.to_string()),
+        },
         Value::Double(d) => serde_json::Number::from_f64(*d).map(J::Number).unwrap_or(J::Null),
+        Value::Single(f) => serde_json::from_str(&crate::runtime::dotnet::single_to_string(*f)).unwrap_or(J::Null),
         Value::Decimal(d) => serde_json::from_str(&d.to_string()).unwrap_or(J::Null),
         Value::Enum(e) => {
             if enums_as_strings {
