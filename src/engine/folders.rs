@@ -2,6 +2,7 @@
 
 use super::mutf7;
 use super::sink::FolderInfo;
+use super::spec::FolderSyncState;
 
 /// One LIST response, reduced to what the mapping needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +60,50 @@ pub struct FolderPlan {
     pub info: FolderInfo,
     /// Decoded source path (for exclusion and messages).
     pub source_path: Vec<String>,
+    /// The folder's state after earlier passes (`None`: a new folder, copied in full).
+    pub previous: Option<FolderSyncState>,
+    /// Set when the folder was renamed at the source since the last pass: its old raw
+    /// name (the previous state is that folder's).
+    pub renamed_from: Option<String>,
+}
+
+/// Attach the previous passes' states to the plans: by source name, else, for a folder
+/// renamed at the source, by UIDVALIDITY: a state whose folder is no longer listed and
+/// whose UIDVALIDITY only this new folder has. `uid_validity(i)` is plan `i`'s current
+/// UIDVALIDITY (None when unknown). `listed` holds every raw name the server listed.
+pub fn attach_previous(
+    plans: &mut [FolderPlan],
+    previous: &[FolderSyncState],
+    listed: &std::collections::HashSet<String>,
+    uid_validity: &[Option<u32>],
+) {
+    let mut claimed = vec![false; previous.len()];
+    for p in plans.iter_mut() {
+        if let Some(i) = previous.iter().position(|s| s.source_name == p.info.source_name) {
+            p.previous = Some(previous[i].clone());
+            claimed[i] = true;
+        }
+    }
+    for (k, p) in plans.iter_mut().enumerate() {
+        if p.previous.is_some() || p.info.excluded {
+            continue;
+        }
+        let Some(Some(v)) = uid_validity.get(k) else { continue };
+        if *v == 0 {
+            continue;
+        }
+        let gone: Vec<usize> = (0..previous.len())
+            .filter(|&i| !claimed[i] && previous[i].uid_validity == *v && !listed.contains(&previous[i].source_name))
+            .collect();
+        let same_validity = uid_validity.iter().filter(|u| **u == Some(*v)).count();
+        if let [i] = gone[..]
+            && same_validity == 1
+        {
+            claimed[i] = true;
+            p.previous = Some(previous[i].clone());
+            p.renamed_from = Some(previous[i].source_name.clone());
+        }
+    }
 }
 
 /// The personal namespace prefix to strip, e.g. `INBOX.`; guessed from the names when the
@@ -166,6 +211,8 @@ pub fn plan_folders(
         out.push(FolderPlan {
             info: FolderInfo { source_name, target_name, maildir, excluded },
             source_path: src.clone(),
+            previous: None,
+            renamed_from: None,
         });
     }
     out.sort_by(|a, b| {

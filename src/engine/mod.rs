@@ -35,8 +35,8 @@ pub use availability::{AvailabilityOutcome, AvailabilityResult, test_server_avai
 pub use error::{ErrorKind, MigrationError};
 pub use scheduler::{BatchProgress, Engine, EngineConfig};
 pub use sink::{
-    CopiedItem, Event, FolderCommit, FolderInfo, MemorySink, ProgressSink, SkipReason, SkippedItem, SourceScan,
-    UserProgress, UserState,
+    CopiedItem, Event, FolderCommit, FolderInfo, MapQuery, MappedMessage, MemorySink, MessageIdentity, ProgressSink,
+    Rematched, RenamedFile, SkipReason, SkippedItem, SourceScan, UserProgress, UserState,
 };
 pub use spec::{
     Authentication, BatchSpec, Credentials, FolderSyncState, JobSpec, Limits, MAX_ITEMS, MAX_MESSAGE_SIZE, Security,
