@@ -1209,6 +1209,92 @@ mod tests {
     }
 
     #[test]
+    fn uid_map_rows_follow_flag_renames_rematches_and_folder_renames() {
+        use crate::engine::sink::{Rematched, RenamedFile};
+        let d = tempfile::tempdir().unwrap();
+        let db = SyncDb::open(d.path()).unwrap();
+        let u = Uuid::new_v4();
+        let mut c = commit(&[1, 2], 2);
+        c.highest_modseq = Some(40);
+        c.copied[0].identity =
+            MessageIdentity { message_id: Some("<a@b>".into()), internal_date: 7, header_hash: "h1".into() };
+        db.commit(u, &c).unwrap();
+        let q = |v: Result<u32, u32>, name: &'static str| MapQuery {
+            job_id: "j",
+            source_name: name,
+            uid_validity: v,
+            uids: (1, u32::MAX),
+        };
+        let rows = db.mapped(u, &q(Ok(9), "INBOX")).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].identity.as_ref().and_then(|i| i.message_id.clone()).as_deref(), Some("<a@b>"));
+        assert_eq!(rows[0].size, 10);
+        // flags changed: the row takes the file's new name; totals do not move
+        let mut f = commit(&[], 2);
+        f.highest_modseq = Some(41);
+        f.flags_updated = vec![RenamedFile { uid: 2, file_name: "f2:2,FS".into() }];
+        let t = db.commit(u, &f).unwrap();
+        assert_eq!(t.synced_items, 2);
+        assert_eq!(db.mapped(u, &q(Ok(9), "INBOX")).unwrap()[1].file_name, "f2:2,FS");
+        assert_eq!(db.folder_states(u).unwrap()[0].highest_modseq, Some(41));
+        // UIDVALIDITY 9 -> 12: uid 1 re-matched as uid 5, uid 2 left under the old one
+        let mut r = commit(&[], 0);
+        r.uid_validity = 12;
+        r.rematched = vec![Rematched { old_uid_validity: 9, old_uid: 1, uid: 5, file_name: "f1".into() }];
+        db.commit(u, &r).unwrap();
+        let now = db.mapped(u, &q(Ok(12), "INBOX")).unwrap();
+        assert_eq!((now.len(), now[0].uid, now[0].uid_validity), (1, 5, 12));
+        assert_eq!(now[0].identity.as_ref().map(|i| i.header_hash.as_str()), Some("h1"), "identity moves along");
+        let old = db.mapped(u, &q(Err(12), "INBOX")).unwrap();
+        assert_eq!(old.iter().map(|m| (m.uid_validity, m.uid)).collect::<Vec<_>>(), vec![(9, 2)]);
+        assert_eq!(db.known_files(u).unwrap().len(), 2, "both files stay known");
+        assert_eq!(db.totals(u).unwrap().synced_items, 2, "nothing counted twice");
+        // the folder is renamed at the source
+        let mut m = commit(&[], 0);
+        m.uid_validity = 12;
+        m.folder.source_name = "Renamed".into();
+        m.folder.maildir = ".Renamed".into();
+        m.renamed_from = Some("INBOX".into());
+        db.commit(u, &m).unwrap();
+        let states = db.folder_states(u).unwrap();
+        assert_eq!(states.len(), 1);
+        assert_eq!((states[0].source_name.as_str(), states[0].maildir.as_str()), ("Renamed", ".Renamed"));
+        assert_eq!(db.mapped(u, &q(Ok(12), "Renamed")).unwrap().len(), 1);
+        assert!(db.mapped(u, &q(Ok(12), "INBOX")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_database_of_the_first_schema_is_migrated_once() {
+        let d = tempfile::tempdir().unwrap();
+        {
+            let c = Connection::open(d.path().join(SYNC_DB_FILE)).unwrap();
+            c.execute_batch(
+                "CREATE TABLE uid_map(
+                   user TEXT NOT NULL, source_name TEXT NOT NULL, uid_validity INTEGER NOT NULL,
+                   uid INTEGER NOT NULL, file_name TEXT NOT NULL, size INTEGER NOT NULL,
+                   PRIMARY KEY(user, source_name, uid_validity, uid));
+                 INSERT INTO uid_map VALUES ('u', 'INBOX', 3, 1, 'old:2,S', 99);",
+            )
+            .unwrap();
+        }
+        let db = SyncDb::open(d.path()).unwrap();
+        let v: i64 = db.lock().unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, UID_MAP_VERSION);
+        let rows: Vec<(String, Option<String>)> = db
+            .lock()
+            .unwrap()
+            .prepare("SELECT file_name, header_hash FROM uid_map")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows, vec![("old:2,S".to_string(), None)], "old rows kept, identity unknown");
+        drop(db);
+        SyncDb::open(d.path()).unwrap();
+    }
+
+    #[test]
     fn leases_exclude_other_live_owners_and_free_dead_ones() {
         let d = tempfile::tempdir().unwrap();
         let a = SyncDb::open(d.path()).unwrap();

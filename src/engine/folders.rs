@@ -314,6 +314,35 @@ mod tests {
         assert!(t.contains(&("Work/2024".into(), ".Work.2024".into(), true)));
     }
 
+    fn state(name: &str, v: u32) -> FolderSyncState {
+        FolderSyncState { source_name: name.into(), uid_validity: v, highest_uid: 9, ..Default::default() }
+    }
+
+    #[test]
+    fn previous_states_follow_names_and_renames() {
+        let entries = vec![e("INBOX", ".", &[]), e("Bills", ".", &[]), e("New", ".", &[]), e("Twin", ".", &[])];
+        let previous = vec![state("INBOX", 1), state("Receipts", 2), state("Gone", 3), state("Gone2", 3)];
+        let listed: std::collections::HashSet<String> = entries.iter().map(|e| e.name.clone()).collect();
+        let mut plans = plan_folders(&entries, "", None, &[]);
+        let names: Vec<&str> = plans.iter().map(|p| p.info.source_name.as_str()).collect();
+        let v = |n: &str| match n {
+            "INBOX" => Some(1),
+            "Bills" => Some(2),
+            "New" => Some(7),
+            _ => Some(3),
+        };
+        let validities: Vec<Option<u32>> = names.iter().map(|n| v(n)).collect();
+        attach_previous(&mut plans, &previous, &listed, &validities);
+        let got = |n: &str| {
+            let p = plans.iter().find(|p| p.info.source_name == n).expect("plan");
+            (p.previous.as_ref().map(|s| s.source_name.clone()), p.renamed_from.clone())
+        };
+        assert_eq!(got("INBOX"), (Some("INBOX".into()), None));
+        assert_eq!(got("Bills"), (Some("Receipts".into()), Some("Receipts".into())), "renamed: same UIDVALIDITY");
+        assert_eq!(got("New"), (None, None), "a new folder");
+        assert_eq!(got("Twin"), (None, None), "two vanished folders had its UIDVALIDITY: not guessed");
+    }
+
     #[test]
     fn user_root_selects_the_users_tree() {
         let entries = vec![

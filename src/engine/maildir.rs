@@ -73,7 +73,7 @@ pub fn message_id(header: &[u8]) -> Option<String> {
     let mut lines = header.split(|b| *b == b'\n').peekable();
     while let Some(line) = lines.next() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.len() > 11 && line[..11].eq_ignore_ascii_case(b"message-id:") {
+        if line.len() >= 11 && line[..11].eq_ignore_ascii_case(b"message-id:") {
             let mut value: Vec<u8> = line[11..].to_vec();
             while let Some(next) = lines.peek() {
                 if next.first().is_some_and(|c| *c == b' ' || *c == b'\t') {
@@ -384,6 +384,78 @@ mod tests {
         // reopening keeps the numbering
         let mut g = MaildirFolder::open(tmp.path(), ".Sent Items")?;
         assert_eq!(g.info_suffix(&["$Forwarded".to_string(), "\\Flagged".into(), "\\Draft".into()]), ":2,DFb");
+        Ok(())
+    }
+
+    fn flags(f: &[&str]) -> Vec<String> {
+        f.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn flag_renames_survive_a_stale_row() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let mut f = MaildirFolder::open(tmp.path(), "")?;
+        let p = f.write_tmp(1, b"Message-ID: <a@b>\r\n\r\nx\r\n", 1_700_000_000, &flags(&["\\Seen"]))?;
+        let row = commit_group(&f.dir, vec![p])?.remove(0).1;
+        assert!(row.ends_with(":2,S"));
+        // flags change: the file is renamed, keywords get letters
+        let new = f.rename_flags(&row, &flags(&["\\Flagged", "$Label1"]))?.expect("renamed");
+        assert_eq!(file_base(&new), file_base(&row));
+        assert!(new.ends_with(":2,Fa"), "{new}");
+        f.save_keywords()?;
+        f.sync_renames()?;
+        // a crash kept the old name in the row: the file is found by its base name
+        let mut g = MaildirFolder::open(tmp.path(), "")?;
+        let again = g.rename_flags(&row, &flags(&["\\Seen", "$Label1"]))?.expect("found by base");
+        assert!(again.ends_with(":2,Sa"), "{again}");
+        let names: Vec<String> =
+            fs::read_dir(g.dir.join("cur"))?.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, vec![again.clone()], "one file, never two, never none");
+        // the identity read back from the file equals the one computed at copy time
+        let (id, size) = g.identity_of_file(&row).expect("identity");
+        assert_eq!(id, identity_of(b"Message-ID: <a@b>\r\n\r\nx\r\n", 1_700_000_000));
+        assert_eq!(size, 24);
+        // a file that is gone is reported as gone
+        fs::remove_file(g.dir.join("cur").join(&again))?;
+        let mut h = MaildirFolder::open(tmp.path(), "")?;
+        assert_eq!(h.rename_flags(&row, &flags(&["\\Seen"]))?, None);
+        Ok(())
+    }
+
+    #[test]
+    fn identity_parts() {
+        let m = b"Subject: x\r\nMessage-ID:\r\n  <folded@host>\r\n\r\nbody\r\n\r\nmore";
+        assert_eq!(header_block(m), &m[..44]);
+        assert_eq!(message_id(header_block(m)).as_deref(), Some("<folded@host>"));
+        assert_eq!(message_id(b"message-id: <lf@x>\nA: b\n\n"), Some("<lf@x>".to_string()));
+        assert_eq!(header_block(b"A: b\n\nbody"), b"A: b\n\n");
+        assert_eq!(header_block(b"A: b\r\n"), b"A: b\r\n", "no body: all of it");
+        assert_eq!(message_id(b"Subject: none\r\n\r\n"), None);
+        assert_eq!(header_hash(b"").len(), 40);
+    }
+
+    #[test]
+    fn folders_move_once_and_never_over_mail() -> io::Result<()> {
+        let tmp = tempfile::tempdir()?;
+        let root = tmp.path();
+        let mut a = MaildirFolder::open(root, ".Old")?;
+        let p = a.write_tmp(1, b"x\r\n", 0, &[])?;
+        commit_group(&a.dir, vec![p])?;
+        assert!(move_folder(root, ".Old", ".New")?);
+        assert!(!root.join(".Old").exists());
+        assert_eq!(fs::read_dir(root.join(".New/cur"))?.count(), 1);
+        // done already (a crash before the state followed): nothing to do
+        assert!(move_folder(root, ".Old", ".New")?);
+        // an empty folder in the way is replaced; one with mail is not
+        MaildirFolder::open(root, ".Empty")?;
+        assert!(move_folder(root, ".New", ".Empty")?);
+        assert_eq!(fs::read_dir(root.join(".Empty/cur"))?.count(), 1);
+        let mut b = MaildirFolder::open(root, ".Full")?;
+        let p = b.write_tmp(2, b"y\r\n", 0, &[])?;
+        commit_group(&b.dir, vec![p])?;
+        assert!(!move_folder(root, ".Empty", ".Full")?);
+        assert!(root.join(".Empty/cur").is_dir());
+        assert!(!move_folder(root, ".Empty", "")?, "never onto Inbox");
         Ok(())
     }
 }
