@@ -477,3 +477,123 @@ fn new_and_renamed_folders_are_followed_not_copied_again() {
     assert!(!states.iter().any(|s| s.source_name == "Receipts &- Bills"));
     assert_eq!(sink.mapped_count("u"), 203);
 }
+
+mod tenant_path {
+    //! The same through the tenant: the bridge's sink and its SQLite UID map
+    //! (`engine-sync.db`), and a second process (a new bridge on the same home) for the
+    //! pass after a UIDVALIDITY reset.
+    use super::*;
+    use exosh::engine::bridge;
+    use exosh::tenant::*;
+
+    const WAIT: Duration = Duration::from_secs(120);
+
+    fn tenant(home: &Path, port: u16, user: &str) -> Tenant {
+        let store = SqliteStore::open(home).expect("store");
+        store
+            .new_accepted_domain(&NewAcceptedDomain {
+                name: "contoso.com".into(),
+                domain_name: "contoso.com".into(),
+                domain_type: None,
+            })
+            .expect("domain");
+        store
+            .new_mailbox(&NewMailbox {
+                name: user.into(),
+                microsoft_online_services_id: Some(format!("{user}@contoso.com")),
+                ..Default::default()
+            })
+            .expect("mailbox");
+        store
+            .new_endpoint(&NewImapEndpoint {
+                name: "IMAPEndpoint".into(),
+                remote_server: "127.0.0.1".into(),
+                port: Some(i64::from(port)),
+                security: Some(IMAPSecurityMechanism::None),
+                authentication: None,
+                accept_untrusted_certificates: false,
+                max_concurrent_migrations: Some(Unlimited::Value(2)),
+                max_concurrent_incremental_syncs: None,
+            })
+            .expect("endpoint");
+        Tenant::new(Arc::new(store))
+    }
+
+    fn batch(t: &Tenant) -> MigrationBatch {
+        t.store
+            .get_batches(&BatchFilter { identity: Some("B1".into()), ..Default::default() })
+            .expect("get batch")
+            .pop()
+            .expect("batch exists")
+    }
+
+    fn wait_synced(t: &Tenant) -> MigrationBatch {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let b = batch(t);
+            if matches!(b.status, MigrationBatchStatus::Synced | MigrationBatchStatus::SyncedWithErrors) {
+                return b;
+            }
+            assert!(std::time::Instant::now() < deadline, "batch stuck in {:?}", b.status);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn stats(t: &Tenant) -> MigrationUserStatistics {
+        t.store.user_statistics("ann@contoso.com", &UserStatisticsOptions::default()).expect("stats")
+    }
+
+    #[test]
+    fn flags_new_mail_and_a_uidvalidity_reset_through_the_tenant_and_a_second_process() {
+        let mut src = Dovecot::new(&["ann"]);
+        let mut msgs = common::generate(&src, "ann", 240, 5, &[]);
+        src.start();
+        let home = tempfile::tempdir().expect("home");
+        let t = tenant(home.path(), src.port, "ann");
+        let dir = t.store.maildir_path("ann@contoso.com").expect("maildir");
+        let first_bytes: u64 = msgs.iter().map(|m| m.bytes.len() as u64).sum();
+        let mut expected_bytes = first_bytes;
+        {
+            let (t, b) = bridge::attach_bridge(t.clone(), home.path()).expect("attach");
+            let p = NewBatch {
+                name: "B1".into(),
+                source_endpoint: Some("IMAPEndpoint".into()),
+                auto_start: true,
+                ..Default::default()
+            };
+            let created =
+                t.new_batch(&p, b"EmailAddress,UserName,Password\nann@contoso.com,ann,secret\n").expect("batch");
+            wait_synced(&t);
+            assert!(b.wait_idle(created.guid, WAIT));
+            assert_eq!(stats(&t).user.synced_item_count, 240);
+
+            let m = mutate(src.port, "ann", &mut msgs, 20, 50, 10, 3);
+            t.sync_batch_now(&batch(&t));
+            assert!(b.wait_idle(created.guid, WAIT));
+            wait_synced(&t);
+            let s = stats(&t);
+            assert_eq!(s.user.synced_item_count, 260, "the 20 new messages only");
+            expected_bytes += m.appended_bytes;
+            assert_eq!(s.bytes_transferred, Some(expected_bytes), "nothing downloaded twice");
+            let problems = compare(&msgs, &dir, |_| true);
+            assert!(problems.is_empty(), "after mutate: {problems:#?}");
+            assert_eq!(b.sync_db().mapped_count(s.user.guid).expect("rows"), 260);
+        }
+        // INBOX renumbered; more mail and flag changes; a new process carries on
+        let m = mutate(src.port, "ann", &mut msgs, 4, 25, 0, 4);
+        let before = uid_validity(src.port, "ann", "INBOX");
+        reset_uid_validity(&mut src, "ann", "");
+        assert_ne!(before, uid_validity(src.port, "ann", "INBOX"));
+        let (t, b) = bridge::attach_bridge(t, home.path()).expect("attach again");
+        let guid = batch(&t).guid;
+        t.sync_batch_now(&batch(&t));
+        assert!(b.wait_idle(guid, WAIT));
+        wait_synced(&t);
+        let s = stats(&t);
+        assert_eq!(s.user.synced_item_count, 264, "INBOX re-matched, only the 4 new messages copied");
+        assert_eq!(s.bytes_transferred, Some(expected_bytes + m.appended_bytes), "re-matched, not downloaded");
+        let problems = compare(&msgs, &dir, |_| true);
+        assert!(problems.is_empty(), "after the reset: {problems:#?}");
+        assert_eq!(b.sync_db().mapped_count(s.user.guid).expect("rows"), 264);
+    }
+}
