@@ -758,9 +758,10 @@ async fn rematch(
         }
         by_hash.entry((d.id.header_hash.clone(), d.size, d.id.internal_date)).or_default().push(i);
     }
+    let size_dates: HashSet<(u64, i64)> = by_hash.keys().map(|k| (k.1, k.2)).collect();
     // which source messages need their header hash
     let needs_hash = |s: &SourceIdentity| match &s.message_id {
-        None => by_hash.keys().any(|k| k.1 == s.size && k.2 == s.date),
+        None => size_dates.contains(&(s.size, s.date)),
         Some(m) => {
             let k = (m.clone(), s.size, s.date);
             let in_dest = by_id.get(&k).map_or(0, Vec::len);
