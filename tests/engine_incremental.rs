@@ -441,7 +441,14 @@ fn new_and_renamed_folders_are_followed_not_copied_again() {
         let mut s = connect(src.port, "user001").await;
         s.rename(imap_name("Receipts & Bills"), "Bills 2024").await.expect("rename");
         s.create("Projects").await.expect("create");
+        // a new folder takes the old name: it must not be mistaken for the renamed one
+        s.create(imap_name("Receipts & Bills")).await.expect("create under the old name");
         let mut added = Vec::new();
+        let bytes = b"Message-ID: <r@exosh.test>\r\nSubject: receipt\r\n\r\nnew receipt\r\n".to_vec();
+        s.append(imap_name("Receipts & Bills"), Some("()"), Some("\"03-Feb-2024 08:00:00 +0000\""), &bytes)
+            .await
+            .expect("append");
+        added.push(SourceMsg { folder: "Receipts & Bills".into(), bytes, flags: vec![], internal_date: 1_706_947_200 });
         for i in 0..3 {
             let bytes =
                 format!("Message-ID: <p{i}@exosh.test>\r\nSubject: project {i}\r\n\r\nplan {i}\r\n").into_bytes();
@@ -467,15 +474,15 @@ fn new_and_renamed_folders_are_followed_not_copied_again() {
     let p = run(&engine, "second", vec![job("u", src.port, "user001", dest.path(), previous)], sink.clone());
     let up = user(&p, "u");
     assert_eq!(up.state, UserState::Synced, "{:?}", up.error);
-    assert_eq!(up.synced_items, 3, "the new folder's messages only; the renamed folder is moved, not copied");
-    assert!(!dest.path().join(".Receipts &- Bills").exists(), "the old destination folder moved");
+    assert_eq!(up.synced_items, 4, "the new folders' messages only; the renamed folder is moved, not copied");
+    assert_eq!(std::fs::read_dir(dest.path().join(".Receipts &- Bills/cur")).expect("cur").count(), 1);
     assert!(dest.path().join(".Bills 2024/cur").is_dir());
     let problems = compare(&msgs, dest.path(), |_| true);
     assert!(problems.is_empty(), "{problems:#?}");
     let states = sink.user("u").expect("u").previous();
     assert!(states.iter().any(|s| s.source_name == "Bills 2024" && s.maildir == ".Bills 2024"));
-    assert!(!states.iter().any(|s| s.source_name == "Receipts &- Bills"));
-    assert_eq!(sink.mapped_count("u"), 203);
+    assert!(states.iter().any(|s| s.source_name == "Receipts &- Bills" && s.highest_uid == 1), "a new folder");
+    assert_eq!(sink.mapped_count("u"), 204);
 }
 
 mod tenant_path {

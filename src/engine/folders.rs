@@ -67,19 +67,23 @@ pub struct FolderPlan {
     pub renamed_from: Option<String>,
 }
 
-/// Attach the previous passes' states to the plans: by source name, else, for a folder
-/// renamed at the source, by UIDVALIDITY: a state whose folder is no longer listed and
-/// whose UIDVALIDITY only this new folder has. `uid_validity(i)` is plan `i`'s current
-/// UIDVALIDITY (None when unknown). `listed` holds every raw name the server listed.
-pub fn attach_previous(
-    plans: &mut [FolderPlan],
-    previous: &[FolderSyncState],
-    listed: &std::collections::HashSet<String>,
-    uid_validity: &[Option<u32>],
-) {
+/// Attach the previous passes' states to the plans. `uid_validity[i]` is plan `i`'s
+/// current UIDVALIDITY (None when unknown).
+///
+/// 1. Same name and same UIDVALIDITY (or unknown): the same folder.
+/// 2. A folder renamed at the source: a state not claimed by 1 with this folder's
+///    UIDVALIDITY, which no other folder has, whose own name is gone or now belongs to
+///    a folder with another UIDVALIDITY (a new folder that took the old name).
+/// 3. Same name, another UIDVALIDITY, state not claimed: the folder was renumbered
+///    (its messages are matched again by content).
+pub fn attach_previous(plans: &mut [FolderPlan], previous: &[FolderSyncState], uid_validity: &[Option<u32>]) {
     let mut claimed = vec![false; previous.len()];
-    for p in plans.iter_mut() {
-        if let Some(i) = previous.iter().position(|s| s.source_name == p.info.source_name) {
+    let validity = |k: usize| uid_validity.get(k).copied().flatten();
+    for (k, p) in plans.iter_mut().enumerate() {
+        let v = validity(k);
+        if let Some(i) =
+            previous.iter().position(|s| s.source_name == p.info.source_name && v.is_none_or(|v| v == s.uid_validity))
+        {
             p.previous = Some(previous[i].clone());
             claimed[i] = true;
         }
@@ -88,20 +92,26 @@ pub fn attach_previous(
         if p.previous.is_some() || p.info.excluded {
             continue;
         }
-        let Some(Some(v)) = uid_validity.get(k) else { continue };
-        if *v == 0 {
-            continue;
-        }
+        let Some(v) = validity(k).filter(|v| *v != 0) else { continue };
         let gone: Vec<usize> = (0..previous.len())
-            .filter(|&i| !claimed[i] && previous[i].uid_validity == *v && !listed.contains(&previous[i].source_name))
+            .filter(|&i| !claimed[i] && previous[i].uid_validity == v && previous[i].source_name != p.info.source_name)
             .collect();
-        let same_validity = uid_validity.iter().filter(|u| **u == Some(*v)).count();
+        let same_validity = uid_validity.iter().filter(|u| **u == Some(v)).count();
         if let [i] = gone[..]
             && same_validity == 1
         {
             claimed[i] = true;
             p.previous = Some(previous[i].clone());
             p.renamed_from = Some(previous[i].source_name.clone());
+        }
+    }
+    for p in plans.iter_mut() {
+        if p.previous.is_some() || p.info.excluded {
+            continue;
+        }
+        if let Some(i) = (0..previous.len()).find(|&i| !claimed[i] && previous[i].source_name == p.info.source_name) {
+            claimed[i] = true;
+            p.previous = Some(previous[i].clone());
         }
     }
 }
@@ -320,27 +330,37 @@ mod tests {
 
     #[test]
     fn previous_states_follow_names_and_renames() {
-        let entries = vec![e("INBOX", ".", &[]), e("Bills", ".", &[]), e("New", ".", &[]), e("Twin", ".", &[])];
-        let previous = vec![state("INBOX", 1), state("Receipts", 2), state("Gone", 3), state("Gone2", 3)];
-        let listed: std::collections::HashSet<String> = entries.iter().map(|e| e.name.clone()).collect();
+        let entries = vec![
+            e("INBOX", ".", &[]),
+            e("Bills", ".", &[]),
+            e("New", ".", &[]),
+            e("Twin", ".", &[]),
+            e("Receipts", ".", &[]),
+            e("Renumbered", ".", &[]),
+        ];
+        let previous =
+            vec![state("INBOX", 1), state("Receipts", 2), state("Gone", 3), state("Gone2", 3), state("Renumbered", 4)];
         let mut plans = plan_folders(&entries, "", None, &[]);
-        let names: Vec<&str> = plans.iter().map(|p| p.info.source_name.as_str()).collect();
         let v = |n: &str| match n {
             "INBOX" => Some(1),
             "Bills" => Some(2),
             "New" => Some(7),
+            "Receipts" => Some(8),
+            "Renumbered" => Some(9),
             _ => Some(3),
         };
-        let validities: Vec<Option<u32>> = names.iter().map(|n| v(n)).collect();
-        attach_previous(&mut plans, &previous, &listed, &validities);
+        let validities: Vec<Option<u32>> = plans.iter().map(|p| v(&p.info.source_name)).collect();
+        attach_previous(&mut plans, &previous, &validities);
         let got = |n: &str| {
             let p = plans.iter().find(|p| p.info.source_name == n).expect("plan");
             (p.previous.as_ref().map(|s| s.source_name.clone()), p.renamed_from.clone())
         };
         assert_eq!(got("INBOX"), (Some("INBOX".into()), None));
         assert_eq!(got("Bills"), (Some("Receipts".into()), Some("Receipts".into())), "renamed: same UIDVALIDITY");
+        assert_eq!(got("Receipts"), (None, None), "a new folder under the old name");
         assert_eq!(got("New"), (None, None), "a new folder");
         assert_eq!(got("Twin"), (None, None), "two vanished folders had its UIDVALIDITY: not guessed");
+        assert_eq!(got("Renumbered"), (Some("Renumbered".into()), None), "same name, new UIDVALIDITY");
     }
 
     #[test]

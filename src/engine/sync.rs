@@ -178,17 +178,16 @@ async fn run_job_inner(ctx: &Arc<JobCtx>) -> Result<UserState, MigrationError> {
     // count the source; learn UIDVALIDITYs to follow folders renamed at the source
     let mut scan = SourceScan { folders: plans.iter().map(|p| p.info.clone()).collect(), ..Default::default() };
     let mut validities: Vec<Option<u32>> = vec![None; plans.len()];
-    let known: HashSet<&str> = ctx.spec.previous.iter().map(|p| p.source_name.as_str()).collect();
     for (k, p) in plans.iter().enumerate().filter(|(_, p)| !p.info.excluded) {
-        // UIDVALIDITY only matters for folders the earlier passes did not know
-        let items = if known.contains(p.info.source_name.as_str()) { "(MESSAGES)" } else { "(MESSAGES UIDVALIDITY)" };
+        let items = "(MESSAGES UIDVALIDITY)";
         if let Ok(Ok(mb)) = tokio::time::timeout(IO_TIMEOUT, session.status(&p.info.source_name, items)).await {
             scan.total_items += u64::from(mb.exists);
             validities[k] = mb.uid_validity;
         }
     }
-    let listed: HashSet<String> = entries.iter().map(|e| e.name.clone()).collect();
-    folders::attach_previous(&mut plans, &ctx.spec.previous, &listed, &validities);
+    folders::attach_previous(&mut plans, &ctx.spec.previous, &validities);
+    follow_renames(ctx, &mut plans).await?;
+    scan.folders = plans.iter().map(|p| p.info.clone()).collect();
     record(ctx, Event::Scanned { job_id: ctx.spec.job_id.clone(), scan })?;
 
     let work: VecDeque<FolderPlan> = plans.into_iter().filter(|p| !p.info.excluded).collect();
@@ -347,7 +346,7 @@ async fn sync_folder(
     folder: &FolderPlan,
 ) -> Result<(), MigrationError> {
     let host = ctx.spec.server.host.as_str();
-    let mut info = folder.info.clone();
+    let info = &folder.info;
     let mb = match with_timeout(host, session.examine(&info.source_name)).await? {
         Ok(mb) => mb,
         Err(async_imap::error::Error::No(text)) | Err(async_imap::error::Error::Bad(text)) => {
@@ -359,24 +358,6 @@ async fn sync_folder(
     let modseq_now = if ctx.tuning.condstore { mb.highest_modseq } else { None };
     let previous = folder.previous.clone();
     let root = ctx.spec.destination.clone();
-
-    // A folder renamed at the source: its destination directory follows (atomic rename;
-    // after a crash the old directory is gone and nothing is left to do), then the sync
-    // state and UID map rows are moved to the new name before anything else.
-    if let (Some(old_name), Some(p)) = (&folder.renamed_from, &previous) {
-        let (r, old, new) = (root.clone(), p.maildir.clone(), info.maildir.clone());
-        let moved = tokio::task::spawn_blocking(move || maildir::move_folder(&r, &old, &new))
-            .await
-            .map_err(|e| MigrationError::destination(e.to_string()))?
-            .map_err(|e| MigrationError::destination(e.to_string()))?;
-        if !moved {
-            info.maildir = p.maildir.clone();
-        }
-        let mut c = empty_commit(&info, p.uid_validity, p.highest_uid, p.highest_modseq);
-        c.renamed_from = Some(old_name.clone());
-        record(ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit: c })?;
-    }
-    let info = &info;
 
     let rel = info.maildir.clone();
     let r = root.clone();
@@ -402,11 +383,7 @@ async fn sync_folder(
         }
     };
 
-    let base_commit = |highest_uid: u32| {
-        let mut c = empty_commit(info, uid_validity, highest_uid, modseq_now);
-        c.renamed_from = folder.renamed_from.clone();
-        c
-    };
+    let base_commit = |highest_uid: u32| empty_commit(info, uid_validity, highest_uid, modseq_now);
 
     // sizes of the UIDs above the highest seen (none when UIDNEXT says there are none)
     let mut metas: Vec<(u32, u64)> = Vec::new();
@@ -528,6 +505,29 @@ async fn sync_folder(
     }
     flushes.push(ctx, &mdf, pending, commit).await?;
     flushes.drain().await
+}
+
+/// Folders renamed at the source: each destination directory follows (one atomic rename;
+/// after a crash the old directory is gone and nothing is left to do), and one commit
+/// moves the folder's sync state and UID map rows to the new name. Done for all folders
+/// before any is copied, so a new folder that takes an old name never mixes with the
+/// renamed one. A folder that can't be moved keeps its old directory.
+async fn follow_renames(ctx: &Arc<JobCtx>, plans: &mut [FolderPlan]) -> Result<(), MigrationError> {
+    for plan in plans.iter_mut() {
+        let (Some(old_name), Some(p)) = (plan.renamed_from.clone(), plan.previous.clone()) else { continue };
+        let (r, old, new) = (ctx.spec.destination.clone(), p.maildir.clone(), plan.info.maildir.clone());
+        let moved = tokio::task::spawn_blocking(move || maildir::move_folder(&r, &old, &new))
+            .await
+            .map_err(|e| MigrationError::destination(e.to_string()))?
+            .map_err(|e| MigrationError::destination(e.to_string()))?;
+        if !moved {
+            plan.info.maildir = p.maildir.clone();
+        }
+        let mut c = empty_commit(&plan.info, p.uid_validity, p.highest_uid, p.highest_modseq);
+        c.renamed_from = Some(old_name);
+        record(ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit: c })?;
+    }
+    Ok(())
 }
 
 fn empty_commit(info: &FolderInfo, uid_validity: u32, highest_uid: u32, highest_modseq: Option<u64>) -> FolderCommit {
