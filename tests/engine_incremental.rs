@@ -34,7 +34,7 @@ fn job(id: &str, port: u16, user: &str, dest: &Path, previous: Vec<FolderSyncSta
     }
 }
 
-fn run(engine: &Engine, batch: &str, jobs: Vec<JobSpec>, sink: Arc<MemorySink>) -> BatchProgress {
+fn run(engine: &Engine, batch: &str, jobs: Vec<JobSpec>, sink: Arc<dyn ProgressSink>) -> BatchProgress {
     engine
         .start_batch(
             BatchSpec { batch_id: batch.into(), endpoint_id: "ep".into(), max_concurrent_migrations: 4, jobs },
@@ -603,4 +603,67 @@ mod tenant_path {
         assert!(problems.is_empty(), "after the reset: {problems:#?}");
         assert_eq!(b.sync_db().mapped_count(s.user.guid).expect("rows"), 264);
     }
+}
+
+/// A sink that dies (refuses the commit) right after the first flag renames reach it, as
+/// a process killed between renaming files and committing their rows would.
+struct DiesAfterRenames(Arc<MemorySink>);
+
+impl ProgressSink for DiesAfterRenames {
+    fn record(&self, event: &Event) -> Result<(), String> {
+        if let Event::Committed { commit, .. } = event
+            && !commit.flags_updated.is_empty()
+        {
+            return Err("killed".into());
+        }
+        self.0.record(event)
+    }
+
+    fn mapped(&self, query: &MapQuery<'_>) -> Result<Vec<MappedMessage>, String> {
+        self.0.mapped(query)
+    }
+}
+
+#[test]
+fn files_renamed_before_a_crash_are_found_by_base_name_on_the_next_pass() {
+    let mut src = Dovecot::new(&["user001"]);
+    let mut msgs = common::generate(&src, "user001", 200, 13, &[]);
+    src.start();
+    let dest = tempfile::tempdir().expect("tmp");
+    let engine = Engine::new(EngineConfig::default()).expect("engine");
+    let sink = Arc::new(MemorySink::new());
+    run(&engine, "first", vec![job("u", src.port, "user001", dest.path(), vec![])], sink.clone());
+    mutate(src.port, "user001", &mut msgs, 0, 40, 0, 5);
+    // the pass renames files, then "dies" before their rows are committed
+    let previous = sink.user("u").expect("u").previous();
+    let dying = Arc::new(DiesAfterRenames(sink.clone()));
+    let p = run(&engine, "dies", vec![job("u", src.port, "user001", dest.path(), previous)], dying);
+    assert_eq!(user(&p, "u").state, UserState::Failed);
+    assert_eq!(common::read_maildir(dest.path()).len(), 200, "renames never lose or add a file");
+    let inbox = |sink: &MemorySink| -> (Vec<String>, Vec<String>) {
+        let mut on_disk: Vec<String> = common::read_maildir(dest.path())
+            .iter()
+            .filter(|m| m.dir.is_empty())
+            .filter_map(|m| m.file.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        let q = MapQuery { job_id: "u", source_name: "INBOX", uid_validity: Err(0), uids: (1, u32::MAX) };
+        let mut rows: Vec<String> = sink.mapped(&q).expect("rows").into_iter().map(|m| m.file_name).collect();
+        on_disk.sort();
+        rows.sort();
+        (rows, on_disk)
+    };
+    let (rows, on_disk) = inbox(&sink);
+    assert_ne!(rows, on_disk, "some INBOX rows are stale");
+    // the rows still name the old files; the next pass finds them by base name
+    let previous = sink.user("u").expect("u").previous();
+    let p = run(&engine, "again", vec![job("u", src.port, "user001", dest.path(), previous)], sink.clone());
+    let up = user(&p, "u");
+    assert_eq!(up.state, UserState::Synced, "{:?}", up.error);
+    assert_eq!(up.synced_items, 0);
+    assert_eq!(up.flags_updated, 40, "every stale row brought up to date");
+    let problems = compare(&msgs, dest.path(), |_| true);
+    assert!(problems.is_empty(), "{problems:#?}");
+    // and the rows now name the files on disk
+    let (rows, on_disk) = inbox(&sink);
+    assert_eq!(rows, on_disk);
 }
