@@ -274,6 +274,8 @@ fn initial_then_mutated_pass(condstore: bool) {
     for u in users {
         let up = user(&p, u);
         assert_eq!((up.state, up.synced_items, up.flags_updated, up.bytes_transferred), (UserState::Synced, 0, 0, 0));
+        // the pass's own figures still name every folder's state (unchanged ones included)
+        assert_eq!(up.previous(), sink.user(u).expect("user").previous());
     }
     let mut done = Vec::new();
     for (k, u) in users.iter().enumerate() {

@@ -202,6 +202,10 @@ pub struct SourceScan {
     pub total_items: u64,
     /// EstimatedTotalTransferSize in bytes.
     pub total_bytes: u64,
+    /// Folders that did not change since the last pass (not opened in this one): their
+    /// state stays as it was. No commit is made for them; listed so that a caller that
+    /// keeps only the last pass's figures still has every folder's state.
+    pub unchanged: Vec<FolderSyncState>,
 }
 
 /// One call to the sink = one transaction.
@@ -319,6 +323,10 @@ impl UserProgress {
                 self.total_bytes = scan.total_bytes;
                 for f in &scan.folders {
                     self.folder_dirs.insert(f.source_name.clone(), f.maildir.clone());
+                }
+                for f in &scan.unchanged {
+                    self.folders.insert(f.source_name.clone(), (f.uid_validity, f.highest_uid));
+                    self.folder_states.insert(f.source_name.clone(), f.clone());
                 }
             }
             Event::Committed { commit, .. } => {

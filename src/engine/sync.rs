@@ -145,7 +145,7 @@ async fn run_job_inner(ctx: &Arc<JobCtx>) -> Result<UserState, MigrationError> {
     let host = ctx.spec.server.host.clone();
     record(ctx, Event::Status { job_id: ctx.spec.job_id.clone(), state: UserState::Syncing, error: None })?;
     let mut log = ProtocolLog::default();
-    let (mut session, _caps) = open_session(ctx, &mut log).await?;
+    let (mut session, caps) = open_session(ctx, &mut log).await?;
 
     // folders
     let mut entries = Vec::new();
@@ -178,19 +178,46 @@ async fn run_job_inner(ctx: &Arc<JobCtx>) -> Result<UserState, MigrationError> {
     // count the source; learn UIDVALIDITYs to follow folders renamed at the source
     let mut scan = SourceScan { folders: plans.iter().map(|p| p.info.clone()).collect(), ..Default::default() };
     let mut validities: Vec<Option<u32>> = vec![None; plans.len()];
+    // with CONDSTORE, STATUS tells which folders did not change at all since the last pass
+    let condstore = ctx.tuning.condstore && caps.has("CONDSTORE");
+    let items = if condstore { "(MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)" } else { "(MESSAGES UIDVALIDITY)" };
+    let mut statuses: Vec<Option<(Option<u32>, Option<u64>)>> = vec![None; plans.len()];
     for (k, p) in plans.iter().enumerate().filter(|(_, p)| !p.info.excluded) {
-        let items = "(MESSAGES UIDVALIDITY)";
         if let Ok(Ok(mb)) = tokio::time::timeout(IO_TIMEOUT, session.status(&p.info.source_name, items)).await {
             scan.total_items += u64::from(mb.exists);
             validities[k] = mb.uid_validity;
+            statuses[k] = Some((mb.uid_next, mb.highest_modseq));
         }
     }
     folders::attach_previous(&mut plans, &ctx.spec.previous, &validities);
     follow_renames(ctx, &mut plans).await?;
     scan.folders = plans.iter().map(|p| p.info.clone()).collect();
-    record(ctx, Event::Scanned { job_id: ctx.spec.job_id.clone(), scan })?;
 
-    let work: VecDeque<FolderPlan> = plans.into_iter().filter(|p| !p.info.excluded).collect();
+    // A folder whose UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ are those the last pass left
+    // has no new message and no flag change: it is not even opened.
+    let unchanged = |k: usize, p: &FolderPlan| -> bool {
+        let (Some(prev), Some((Some(next), Some(modseq)))) = (&p.previous, statuses[k]) else { return false };
+        condstore
+            && validities[k] == Some(prev.uid_validity)
+            && prev.highest_modseq == Some(modseq)
+            && next <= prev.highest_uid.saturating_add(1)
+    };
+    let mut work: VecDeque<FolderPlan> = VecDeque::with_capacity(plans.len());
+    for (k, p) in plans.into_iter().enumerate() {
+        if p.info.excluded {
+            continue;
+        }
+        if unchanged(k, &p) {
+            if let Some(mut prev) = p.previous {
+                prev.source_name = p.info.source_name;
+                prev.maildir = p.info.maildir;
+                scan.unchanged.push(prev);
+            }
+        } else {
+            work.push_back(p);
+        }
+    }
+    record(ctx, Event::Scanned { job_id: ctx.spec.job_id.clone(), scan })?;
     let n_conns = ctx.tuning.connections_per_mailbox.max(1).min(work.len().max(1));
     let state = Arc::new(PassState {
         queue: Mutex::new(work),
