@@ -115,7 +115,12 @@ fn incremental_pass_copies_only_new_messages() {
         let u = sink.user("u").expect("user");
         u.folders
             .iter()
-            .map(|(name, (v, h))| FolderSyncState { source_name: name.clone(), uid_validity: *v, highest_uid: *h })
+            .map(|(name, (v, h))| FolderSyncState {
+                source_name: name.clone(),
+                uid_validity: *v,
+                highest_uid: *h,
+                ..Default::default()
+            })
             .collect()
     };
     // nothing new: nothing copied

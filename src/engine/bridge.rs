@@ -32,7 +32,10 @@ use uuid::Uuid;
 use super::availability::AvailabilityResult;
 use super::error::{ErrorKind, MigrationError};
 use super::scheduler::{Engine, EngineConfig};
-use super::sink::{Event, ProgressSink, SkippedItem, UserProgress as EngineUserProgress, UserState};
+use super::sink::{
+    Event, MapQuery, MappedMessage, MessageIdentity, ProgressSink, SkippedItem, UserProgress as EngineUserProgress,
+    UserState,
+};
 use super::spec::{Authentication, BatchSpec, Credentials, FolderSyncState, JobSpec, Limits, Security, ServerSpec};
 use crate::tenant::{
     AuthenticationMethod, BatchProgress, IMAPSecurityMechanism, MigrationBatchStatus, MigrationEndpoint,
@@ -107,6 +110,7 @@ impl SyncDb {
                user TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL, expires INTEGER NOT NULL);",
         )
         .map_err(|e| e.to_string())?;
+        migrate_uid_map(&conn)?;
         Ok(SyncDb { conn: Mutex::new(conn), owner: Uuid::new_v4().to_string(), pid: i64::from(std::process::id()) })
     }
 
@@ -178,7 +182,10 @@ impl SyncDb {
     pub fn folder_states(&self, user: Uuid) -> Result<Vec<FolderSyncState>, String> {
         let c = self.lock()?;
         let mut st = c
-            .prepare("SELECT source_name, uid_validity, highest_uid FROM folder_state WHERE user = ?1")
+            .prepare(
+                "SELECT source_name, uid_validity, highest_uid, highest_modseq, maildir FROM folder_state
+                 WHERE user = ?1 ORDER BY source_name",
+            )
             .map_err(|e| e.to_string())?;
         let rows = st
             .query_map([user.to_string()], |r| {
@@ -186,6 +193,8 @@ impl SyncDb {
                     source_name: r.get(0)?,
                     uid_validity: u32::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
                     highest_uid: u32::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    highest_modseq: r.get::<_, Option<i64>>(3)?.and_then(|m| u64::try_from(m).ok()),
+                    maildir: r.get(4)?,
                 })
             })
             .map_err(|e| e.to_string())?
@@ -225,6 +234,20 @@ impl SyncDb {
         let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| e.to_string())?;
         let u = user.to_string();
         let src = &commit.folder.source_name;
+        let uidv = i64::from(commit.uid_validity);
+        if let Some(old) = commit.renamed_from.as_ref().filter(|o| *o != src) {
+            // the folder was renamed at the source: its state and rows follow it
+            tx.execute(
+                "UPDATE OR REPLACE folder_state SET source_name = ?3 WHERE user = ?1 AND source_name = ?2",
+                params![u, old, src],
+            )
+            .map_err(|e| e.to_string())?;
+            tx.execute(
+                "UPDATE OR REPLACE uid_map SET source_name = ?3 WHERE user = ?1 AND source_name = ?2",
+                params![u, old, src],
+            )
+            .map_err(|e| e.to_string())?;
+        }
         tx.execute(
             "INSERT INTO folder_state(user, source_name, uid_validity, highest_uid, highest_modseq, maildir)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -243,7 +266,8 @@ impl SyncDb {
         {
             let mut ins = tx
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO uid_map(user, source_name, uid_validity, uid, file_name, size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT OR IGNORE INTO uid_map(user, source_name, uid_validity, uid, file_name, size,
+                       message_id, internal_date, header_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(|e| e.to_string())?;
             for item in &commit.copied {
@@ -251,12 +275,42 @@ impl SyncDb {
                     .execute(params![
                         u,
                         src,
-                        i64::from(commit.uid_validity),
+                        uidv,
                         i64::from(item.uid),
                         item.file_name,
-                        i64::try_from(item.size).unwrap_or(i64::MAX)
+                        i64::try_from(item.size).unwrap_or(i64::MAX),
+                        item.identity.message_id,
+                        item.identity.internal_date,
+                        item.identity.header_hash,
                     ])
                     .map_err(|e| e.to_string())? as u64;
+            }
+            let mut upd = tx
+                .prepare_cached(
+                    "UPDATE uid_map SET file_name = ?5 WHERE user = ?1 AND source_name = ?2 AND uid_validity = ?3 AND uid = ?4",
+                )
+                .map_err(|e| e.to_string())?;
+            for r in &commit.flags_updated {
+                upd.execute(params![u, src, uidv, i64::from(r.uid), r.file_name]).map_err(|e| e.to_string())?;
+            }
+            // re-matched after a UIDVALIDITY change: the row moves to the new key
+            let mut mv = tx
+                .prepare_cached(
+                    "UPDATE OR REPLACE uid_map SET uid_validity = ?5, uid = ?6, file_name = ?7
+                     WHERE user = ?1 AND source_name = ?2 AND uid_validity = ?3 AND uid = ?4",
+                )
+                .map_err(|e| e.to_string())?;
+            for r in &commit.rematched {
+                mv.execute(params![
+                    u,
+                    src,
+                    i64::from(r.old_uid_validity),
+                    i64::from(r.old_uid),
+                    uidv,
+                    i64::from(r.uid),
+                    r.file_name
+                ])
+                .map_err(|e| e.to_string())?;
             }
         }
         let bytes = i64::try_from(commit.bytes).unwrap_or(i64::MAX);
@@ -276,6 +330,47 @@ impl SyncDb {
             .map_err(|e| e.to_string())?;
         tx.commit().map_err(|e| e.to_string())?;
         Ok(t)
+    }
+
+    /// UID map rows of one folder (see [`ProgressSink::mapped`]).
+    pub fn mapped(&self, user: Uuid, q: &MapQuery<'_>) -> Result<Vec<MappedMessage>, String> {
+        let c = self.lock()?;
+        let (op, v) = match q.uid_validity {
+            Ok(v) => ("=", v),
+            Err(v) => ("<>", v),
+        };
+        let mut st = c
+            .prepare_cached(&format!(
+                "SELECT uid_validity, uid, file_name, size, message_id, internal_date, header_hash FROM uid_map
+                 WHERE user = ?1 AND source_name = ?2 AND uid_validity {op} ?3 AND uid BETWEEN ?4 AND ?5
+                 ORDER BY uid_validity, uid"
+            ))
+            .map_err(|e| e.to_string())?;
+        let rows = st
+            .query_map(
+                params![user.to_string(), q.source_name, i64::from(v), i64::from(q.uids.0), i64::from(q.uids.1)],
+                |r| {
+                    let hash: Option<String> = r.get(6)?;
+                    let identity = hash.map(|header_hash| -> rusqlite::Result<MessageIdentity> {
+                        Ok(MessageIdentity {
+                            message_id: r.get(4)?,
+                            internal_date: r.get::<_, Option<i64>>(5)?.unwrap_or(0),
+                            header_hash,
+                        })
+                    });
+                    Ok(MappedMessage {
+                        uid_validity: u32::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                        uid: u32::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                        file_name: r.get(2)?,
+                        size: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                        identity: identity.transpose()?,
+                    })
+                },
+            )
+            .map_err(|e| e.to_string())?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| e.to_string())?;
+        Ok(rows)
     }
 
     /// When this user's first pass started (seconds since the epoch), recorded now if
@@ -322,6 +417,41 @@ impl SyncDb {
 /// A Maildir file name without its `:2,` info (flags may change, the base does not).
 fn file_base(name: &str) -> &str {
     name.split_once(':').map_or(name, |(b, _)| b)
+}
+
+/// Schema version of the UID map part of `engine-sync.db` (`PRAGMA user_version`).
+const UID_MAP_VERSION: i64 = 1;
+
+/// Brings the UID map table to [`UID_MAP_VERSION`], once, under a write lock (two
+/// processes opening the database at once migrate it once).
+///
+/// 1: `message_id`, `internal_date`, `header_hash` per row: what re-matching needs after a
+///    folder's UIDVALIDITY changes (rows from before have NULLs; the engine reads their
+///    files instead).
+fn migrate_uid_map(conn: &Connection) -> Result<(), String> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| e.to_string())?;
+    if version >= UID_MAP_VERSION {
+        return Ok(());
+    }
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| e.to_string())?;
+    let run = || -> rusqlite::Result<()> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < 1 {
+            conn.execute_batch(
+                "ALTER TABLE uid_map ADD COLUMN message_id TEXT;
+                 ALTER TABLE uid_map ADD COLUMN internal_date INTEGER;
+                 ALTER TABLE uid_map ADD COLUMN header_hash TEXT;",
+            )?;
+        }
+        conn.execute_batch(&format!("PRAGMA user_version = {UID_MAP_VERSION}"))
+    };
+    match run() {
+        Ok(()) => conn.execute_batch("COMMIT").map_err(|e| e.to_string()),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e.to_string())
+        }
+    }
 }
 
 /// Removes the messages the engine made durable but the sync state never recorded
@@ -492,6 +622,10 @@ impl ProgressSink for StoreSink {
             }
         }
         self.store.record_user_progress(&up).map_err(|e| e.to_string())
+    }
+
+    fn mapped(&self, query: &MapQuery<'_>) -> Result<Vec<MappedMessage>, String> {
+        self.db.mapped(self.user, query)
     }
 }
 
@@ -1029,7 +1163,18 @@ mod tests {
             uid_validity: 9,
             highest_uid: highest,
             highest_modseq: None,
-            copied: uids.iter().map(|u| CopiedItem { uid: *u, file_name: format!("f{u}"), size: 10 }).collect(),
+            renamed_from: None,
+            copied: uids
+                .iter()
+                .map(|u| CopiedItem {
+                    uid: *u,
+                    file_name: format!("f{u}"),
+                    size: 10,
+                    identity: MessageIdentity::default(),
+                })
+                .collect(),
+            flags_updated: vec![],
+            rematched: vec![],
             skipped: vec![],
             bytes: 10 * uids.len() as u64,
         }
@@ -1048,10 +1193,105 @@ mod tests {
         assert_eq!(t.synced_items, 4);
         assert_eq!(db.mapped_count(u).unwrap(), 4);
         let s = db.folder_states(u).unwrap();
-        assert_eq!(s, vec![FolderSyncState { source_name: "INBOX".into(), uid_validity: 9, highest_uid: 4 }]);
+        assert_eq!(
+            s,
+            vec![FolderSyncState {
+                source_name: "INBOX".into(),
+                uid_validity: 9,
+                highest_uid: 4,
+                highest_modseq: None,
+                maildir: String::new()
+            }]
+        );
         db.forget_users(&[u]).unwrap();
         assert_eq!(db.mapped_count(u).unwrap(), 0);
         assert_eq!(db.totals(u).unwrap(), UserTotals::default());
+    }
+
+    #[test]
+    fn uid_map_rows_follow_flag_renames_rematches_and_folder_renames() {
+        use crate::engine::sink::{Rematched, RenamedFile};
+        let d = tempfile::tempdir().unwrap();
+        let db = SyncDb::open(d.path()).unwrap();
+        let u = Uuid::new_v4();
+        let mut c = commit(&[1, 2], 2);
+        c.highest_modseq = Some(40);
+        c.copied[0].identity =
+            MessageIdentity { message_id: Some("<a@b>".into()), internal_date: 7, header_hash: "h1".into() };
+        db.commit(u, &c).unwrap();
+        let q = |v: Result<u32, u32>, name: &'static str| MapQuery {
+            job_id: "j",
+            source_name: name,
+            uid_validity: v,
+            uids: (1, u32::MAX),
+        };
+        let rows = db.mapped(u, &q(Ok(9), "INBOX")).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].identity.as_ref().and_then(|i| i.message_id.clone()).as_deref(), Some("<a@b>"));
+        assert_eq!(rows[0].size, 10);
+        // flags changed: the row takes the file's new name; totals do not move
+        let mut f = commit(&[], 2);
+        f.highest_modseq = Some(41);
+        f.flags_updated = vec![RenamedFile { uid: 2, file_name: "f2:2,FS".into() }];
+        let t = db.commit(u, &f).unwrap();
+        assert_eq!(t.synced_items, 2);
+        assert_eq!(db.mapped(u, &q(Ok(9), "INBOX")).unwrap()[1].file_name, "f2:2,FS");
+        assert_eq!(db.folder_states(u).unwrap()[0].highest_modseq, Some(41));
+        // UIDVALIDITY 9 -> 12: uid 1 re-matched as uid 5, uid 2 left under the old one
+        let mut r = commit(&[], 0);
+        r.uid_validity = 12;
+        r.rematched = vec![Rematched { old_uid_validity: 9, old_uid: 1, uid: 5, file_name: "f1".into() }];
+        db.commit(u, &r).unwrap();
+        let now = db.mapped(u, &q(Ok(12), "INBOX")).unwrap();
+        assert_eq!((now.len(), now[0].uid, now[0].uid_validity), (1, 5, 12));
+        assert_eq!(now[0].identity.as_ref().map(|i| i.header_hash.as_str()), Some("h1"), "identity moves along");
+        let old = db.mapped(u, &q(Err(12), "INBOX")).unwrap();
+        assert_eq!(old.iter().map(|m| (m.uid_validity, m.uid)).collect::<Vec<_>>(), vec![(9, 2)]);
+        assert_eq!(db.known_files(u).unwrap().len(), 2, "both files stay known");
+        assert_eq!(db.totals(u).unwrap().synced_items, 2, "nothing counted twice");
+        // the folder is renamed at the source
+        let mut m = commit(&[], 0);
+        m.uid_validity = 12;
+        m.folder.source_name = "Renamed".into();
+        m.folder.maildir = ".Renamed".into();
+        m.renamed_from = Some("INBOX".into());
+        db.commit(u, &m).unwrap();
+        let states = db.folder_states(u).unwrap();
+        assert_eq!(states.len(), 1);
+        assert_eq!((states[0].source_name.as_str(), states[0].maildir.as_str()), ("Renamed", ".Renamed"));
+        assert_eq!(db.mapped(u, &q(Ok(12), "Renamed")).unwrap().len(), 1);
+        assert!(db.mapped(u, &q(Ok(12), "INBOX")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_database_of_the_first_schema_is_migrated_once() {
+        let d = tempfile::tempdir().unwrap();
+        {
+            let c = Connection::open(d.path().join(SYNC_DB_FILE)).unwrap();
+            c.execute_batch(
+                "CREATE TABLE uid_map(
+                   user TEXT NOT NULL, source_name TEXT NOT NULL, uid_validity INTEGER NOT NULL,
+                   uid INTEGER NOT NULL, file_name TEXT NOT NULL, size INTEGER NOT NULL,
+                   PRIMARY KEY(user, source_name, uid_validity, uid));
+                 INSERT INTO uid_map VALUES ('u', 'INBOX', 3, 1, 'old:2,S', 99);",
+            )
+            .unwrap();
+        }
+        let db = SyncDb::open(d.path()).unwrap();
+        let v: i64 = db.lock().unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, UID_MAP_VERSION);
+        let rows: Vec<(String, Option<String>)> = db
+            .lock()
+            .unwrap()
+            .prepare("SELECT file_name, header_hash FROM uid_map")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows, vec![("old:2,S".to_string(), None)], "old rows kept, identity unknown");
+        drop(db);
+        SyncDb::open(d.path()).unwrap();
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use super::mutf7;
 use super::sink::FolderInfo;
+use super::spec::FolderSyncState;
 
 /// One LIST response, reduced to what the mapping needs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +60,60 @@ pub struct FolderPlan {
     pub info: FolderInfo,
     /// Decoded source path (for exclusion and messages).
     pub source_path: Vec<String>,
+    /// The folder's state after earlier passes (`None`: a new folder, copied in full).
+    pub previous: Option<FolderSyncState>,
+    /// Set when the folder was renamed at the source since the last pass: its old raw
+    /// name (the previous state is that folder's).
+    pub renamed_from: Option<String>,
+}
+
+/// Attach the previous passes' states to the plans. `uid_validity[i]` is plan `i`'s
+/// current UIDVALIDITY (None when unknown).
+///
+/// 1. Same name and same UIDVALIDITY (or unknown): the same folder.
+/// 2. A folder renamed at the source: a state not claimed by 1 with this folder's
+///    UIDVALIDITY, which no other folder has, whose own name is gone or now belongs to
+///    a folder with another UIDVALIDITY (a new folder that took the old name).
+/// 3. Same name, another UIDVALIDITY, state not claimed: the folder was renumbered
+///    (its messages are matched again by content).
+pub fn attach_previous(plans: &mut [FolderPlan], previous: &[FolderSyncState], uid_validity: &[Option<u32>]) {
+    let mut claimed = vec![false; previous.len()];
+    let validity = |k: usize| uid_validity.get(k).copied().flatten();
+    for (k, p) in plans.iter_mut().enumerate() {
+        let v = validity(k);
+        if let Some(i) =
+            previous.iter().position(|s| s.source_name == p.info.source_name && v.is_none_or(|v| v == s.uid_validity))
+        {
+            p.previous = Some(previous[i].clone());
+            claimed[i] = true;
+        }
+    }
+    for (k, p) in plans.iter_mut().enumerate() {
+        if p.previous.is_some() || p.info.excluded {
+            continue;
+        }
+        let Some(v) = validity(k).filter(|v| *v != 0) else { continue };
+        let gone: Vec<usize> = (0..previous.len())
+            .filter(|&i| !claimed[i] && previous[i].uid_validity == v && previous[i].source_name != p.info.source_name)
+            .collect();
+        let same_validity = uid_validity.iter().filter(|u| **u == Some(v)).count();
+        if let [i] = gone[..]
+            && same_validity == 1
+        {
+            claimed[i] = true;
+            p.previous = Some(previous[i].clone());
+            p.renamed_from = Some(previous[i].source_name.clone());
+        }
+    }
+    for p in plans.iter_mut() {
+        if p.previous.is_some() || p.info.excluded {
+            continue;
+        }
+        if let Some(i) = (0..previous.len()).find(|&i| !claimed[i] && previous[i].source_name == p.info.source_name) {
+            claimed[i] = true;
+            p.previous = Some(previous[i].clone());
+        }
+    }
 }
 
 /// The personal namespace prefix to strip, e.g. `INBOX.`; guessed from the names when the
@@ -166,6 +221,8 @@ pub fn plan_folders(
         out.push(FolderPlan {
             info: FolderInfo { source_name, target_name, maildir, excluded },
             source_path: src.clone(),
+            previous: None,
+            renamed_from: None,
         });
     }
     out.sort_by(|a, b| {
@@ -265,6 +322,45 @@ mod tests {
         assert!(t.contains(&("Sent Items".into(), ".Sent Items".into(), false)));
         assert!(t.contains(&("Junk Email".into(), ".Junk Email".into(), false)));
         assert!(t.contains(&("Work/2024".into(), ".Work.2024".into(), true)));
+    }
+
+    fn state(name: &str, v: u32) -> FolderSyncState {
+        FolderSyncState { source_name: name.into(), uid_validity: v, highest_uid: 9, ..Default::default() }
+    }
+
+    #[test]
+    fn previous_states_follow_names_and_renames() {
+        let entries = vec![
+            e("INBOX", ".", &[]),
+            e("Bills", ".", &[]),
+            e("New", ".", &[]),
+            e("Twin", ".", &[]),
+            e("Receipts", ".", &[]),
+            e("Renumbered", ".", &[]),
+        ];
+        let previous =
+            vec![state("INBOX", 1), state("Receipts", 2), state("Gone", 3), state("Gone2", 3), state("Renumbered", 4)];
+        let mut plans = plan_folders(&entries, "", None, &[]);
+        let v = |n: &str| match n {
+            "INBOX" => Some(1),
+            "Bills" => Some(2),
+            "New" => Some(7),
+            "Receipts" => Some(8),
+            "Renumbered" => Some(9),
+            _ => Some(3),
+        };
+        let validities: Vec<Option<u32>> = plans.iter().map(|p| v(&p.info.source_name)).collect();
+        attach_previous(&mut plans, &previous, &validities);
+        let got = |n: &str| {
+            let p = plans.iter().find(|p| p.info.source_name == n).expect("plan");
+            (p.previous.as_ref().map(|s| s.source_name.clone()), p.renamed_from.clone())
+        };
+        assert_eq!(got("INBOX"), (Some("INBOX".into()), None));
+        assert_eq!(got("Bills"), (Some("Receipts".into()), Some("Receipts".into())), "renamed: same UIDVALIDITY");
+        assert_eq!(got("Receipts"), (None, None), "a new folder under the old name");
+        assert_eq!(got("New"), (None, None), "a new folder");
+        assert_eq!(got("Twin"), (None, None), "two vanished folders had its UIDVALIDITY: not guessed");
+        assert_eq!(got("Renumbered"), (Some("Renumbered".into()), None), "same name, new UIDVALIDITY");
     }
 
     #[test]

@@ -17,6 +17,13 @@
 //! transaction (status changes, source counts, and per folder the UID map rows, skipped
 //! items and the folder's UIDVALIDITY / highest UID for the next incremental pass).
 //! [`MemorySink`] keeps everything in memory.
+//!
+//! Incremental passes (`JobSpec::previous` = the folder states of earlier passes) also ask
+//! the sink for UID map rows ([`ProgressSink::mapped`]): to find the file of a message
+//! whose flags or keywords changed (CHANGEDSINCE with CONDSTORE, else a flag scan), to
+//! never copy a UID twice, and to match messages again by content when a folder's
+//! UIDVALIDITY changed. Folders renamed at the source are followed (by UIDVALIDITY);
+//! folders STATUS shows unchanged are not opened. Deletions are not propagated.
 
 pub mod availability;
 pub mod bridge;
@@ -35,8 +42,8 @@ pub use availability::{AvailabilityOutcome, AvailabilityResult, test_server_avai
 pub use error::{ErrorKind, MigrationError};
 pub use scheduler::{BatchProgress, Engine, EngineConfig};
 pub use sink::{
-    CopiedItem, Event, FolderCommit, FolderInfo, MemorySink, ProgressSink, SkipReason, SkippedItem, SourceScan,
-    UserProgress, UserState,
+    CopiedItem, Event, FolderCommit, FolderInfo, MapQuery, MappedMessage, MemorySink, MessageIdentity, ProgressSink,
+    Rematched, RenamedFile, SkipReason, SkippedItem, SourceScan, UserProgress, UserState,
 };
 pub use spec::{
     Authentication, BatchSpec, Credentials, FolderSyncState, JobSpec, Limits, MAX_ITEMS, MAX_MESSAGE_SIZE, Security,

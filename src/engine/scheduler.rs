@@ -81,6 +81,10 @@ impl ProgressSink for TrackingSink {
         }
         result
     }
+
+    fn mapped(&self, query: &super::sink::MapQuery<'_>) -> Result<Vec<super::sink::MappedMessage>, String> {
+        self.inner.mapped(query)
+    }
 }
 
 /// The migration engine.

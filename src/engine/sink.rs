@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use super::error::MigrationError;
+use super::spec::FolderSyncState;
 
 /// Per-user state, in Exchange's MigrationUser status vocabulary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -93,6 +94,19 @@ pub struct SkippedItem {
     pub failure: String,
 }
 
+/// What identifies a message when UIDs can no longer be trusted (after a UIDVALIDITY
+/// change): Message-ID, RFC822.SIZE and INTERNALDATE, and a hash of the header block for
+/// messages without a unique Message-ID.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MessageIdentity {
+    /// The Message-ID header's value (trimmed), when the message has one.
+    pub message_id: Option<String>,
+    /// INTERNALDATE, seconds since the epoch.
+    pub internal_date: i64,
+    /// SHA-1 (hex) of the header block, blank line included (what `BODY[HEADER]` returns).
+    pub header_hash: String,
+}
+
 /// One message made durable in the destination.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CopiedItem {
@@ -100,6 +114,50 @@ pub struct CopiedItem {
     /// File name inside the folder's `cur/` (flags suffix included).
     pub file_name: String,
     pub size: u64,
+    pub identity: MessageIdentity,
+}
+
+/// A destination file renamed because its message's flags or keywords changed at the
+/// source (the UID map row takes the new name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenamedFile {
+    pub uid: u32,
+    /// The new file name inside `cur/`.
+    pub file_name: String,
+}
+
+/// A destination message matched again after the folder's UIDVALIDITY changed: its UID
+/// map row moves from the old UIDVALIDITY/UID to the new ones (nothing is copied).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rematched {
+    pub old_uid_validity: u32,
+    pub old_uid: u32,
+    pub uid: u32,
+    /// File name inside `cur/` (flags suffix included, as now on disk).
+    pub file_name: String,
+}
+
+/// A UID map row as the caller keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MappedMessage {
+    pub uid_validity: u32,
+    pub uid: u32,
+    pub file_name: String,
+    pub size: u64,
+    /// `None` for rows recorded before identities were kept (the file is read instead).
+    pub identity: Option<MessageIdentity>,
+}
+
+/// Which UID map rows of one folder the engine asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapQuery<'a> {
+    pub job_id: &'a str,
+    /// Source folder name (raw).
+    pub source_name: &'a str,
+    /// `Ok(v)`: rows under UIDVALIDITY `v`; `Err(v)`: rows under any UIDVALIDITY but `v`.
+    pub uid_validity: Result<u32, u32>,
+    /// Lowest and highest UID wanted (inclusive).
+    pub uids: (u32, u32),
 }
 
 /// A source folder as the engine sees it.
@@ -122,8 +180,15 @@ pub struct FolderCommit {
     /// Highest UID copied or skipped so far; the next pass fetches UIDs above it.
     pub highest_uid: u32,
     pub highest_modseq: Option<u64>,
+    /// The folder was renamed at the source: its old raw name (the caller moves the
+    /// folder's sync state and UID map rows to the new name).
+    pub renamed_from: Option<String>,
     /// Source UID -> destination file (the UID map rows to insert).
     pub copied: Vec<CopiedItem>,
+    /// Files renamed for new flags/keywords (the UID map rows to update).
+    pub flags_updated: Vec<RenamedFile>,
+    /// Rows to move to the folder's new UIDVALIDITY.
+    pub rematched: Vec<Rematched>,
     pub skipped: Vec<SkippedItem>,
     /// Bytes of the copied messages.
     pub bytes: u64,
@@ -137,6 +202,10 @@ pub struct SourceScan {
     pub total_items: u64,
     /// EstimatedTotalTransferSize in bytes.
     pub total_bytes: u64,
+    /// Folders that did not change since the last pass (not opened in this one): their
+    /// state stays as it was. No commit is made for them; listed so that a caller that
+    /// keeps only the last pass's figures still has every folder's state.
+    pub unchanged: Vec<FolderSyncState>,
 }
 
 /// One call to the sink = one transaction.
@@ -163,6 +232,16 @@ impl Event {
 pub trait ProgressSink: Send + Sync {
     /// Persist one event. An `Err` fails the user with the given text.
     fn record(&self, event: &Event) -> Result<(), String>;
+
+    /// UID map rows recorded by earlier commits (sorted by UID validity, then UID). The
+    /// engine asks for them on incremental passes: to find the file of a message whose
+    /// flags changed, to skip UIDs that are already copied, and to re-match messages
+    /// after a UIDVALIDITY change. A sink that keeps no UID map returns none (flag changes
+    /// then can't be carried, and a UIDVALIDITY change copies the folder again).
+    fn mapped(&self, query: &MapQuery<'_>) -> Result<Vec<MappedMessage>, String> {
+        let _ = query;
+        Ok(Vec::new())
+    }
 }
 
 /// Accumulated per-user figures (what Get-MigrationUserStatistics shows).
@@ -177,8 +256,14 @@ pub struct UserProgress {
     pub skipped_items: u64,
     pub bytes_transferred: u64,
     pub skipped: Vec<SkippedItem>,
+    /// Messages whose destination file was renamed for new flags or keywords.
+    pub flags_updated: u64,
+    /// Messages matched again (not copied) after a UIDVALIDITY change.
+    pub rematched: u64,
     /// Per source folder: (uid_validity, highest_uid).
     pub folders: HashMap<String, (u32, u32)>,
+    /// Per source folder: the state the next incremental pass starts from.
+    pub folder_states: HashMap<String, FolderSyncState>,
     /// Source folder -> destination Maildir++ dir.
     pub folder_dirs: HashMap<String, String>,
 }
@@ -195,7 +280,10 @@ impl UserProgress {
             skipped_items: 0,
             bytes_transferred: 0,
             skipped: Vec::new(),
+            flags_updated: 0,
+            rematched: 0,
             folders: HashMap::new(),
+            folder_states: HashMap::new(),
             folder_dirs: HashMap::new(),
         }
     }
@@ -210,6 +298,13 @@ impl UserProgress {
         }
         let done = (self.synced_items + self.skipped_items).min(self.total_items);
         u8::try_from(done * 100 / self.total_items).unwrap_or(100).min(99)
+    }
+
+    /// The folder states for the next pass (`JobSpec::previous`).
+    pub fn previous(&self) -> Vec<FolderSyncState> {
+        let mut v: Vec<FolderSyncState> = self.folder_states.values().cloned().collect();
+        v.sort_by(|a, b| a.source_name.cmp(&b.source_name));
+        v
     }
 
     /// Fold one event into the figures.
@@ -229,23 +324,51 @@ impl UserProgress {
                 for f in &scan.folders {
                     self.folder_dirs.insert(f.source_name.clone(), f.maildir.clone());
                 }
+                for f in &scan.unchanged {
+                    self.folders.insert(f.source_name.clone(), (f.uid_validity, f.highest_uid));
+                    self.folder_states.insert(f.source_name.clone(), f.clone());
+                }
             }
             Event::Committed { commit, .. } => {
                 self.synced_items += commit.copied.len() as u64;
                 self.skipped_items += commit.skipped.len() as u64;
                 self.bytes_transferred += commit.bytes;
                 self.skipped.extend(commit.skipped.iter().cloned());
+                self.flags_updated += commit.flags_updated.len() as u64;
+                self.rematched += commit.rematched.len() as u64;
+                if let Some(old) = &commit.renamed_from {
+                    self.folders.remove(old);
+                    self.folder_states.remove(old);
+                }
                 self.folders.insert(commit.folder.source_name.clone(), (commit.uid_validity, commit.highest_uid));
+                self.folder_states.insert(
+                    commit.folder.source_name.clone(),
+                    FolderSyncState {
+                        source_name: commit.folder.source_name.clone(),
+                        uid_validity: commit.uid_validity,
+                        highest_uid: commit.highest_uid,
+                        highest_modseq: commit.highest_modseq,
+                        maildir: commit.folder.maildir.clone(),
+                    },
+                );
             }
         }
     }
 }
 
-/// A sink that keeps everything in memory (tests, and callers that only poll the engine).
+/// UID map rows of one job's folder under one UIDVALIDITY: UID -> row.
+type FolderMap = std::collections::BTreeMap<u32, MappedMessage>;
+
+/// A sink that keeps everything in memory (tests, and callers that only poll the engine),
+/// UID map included.
 #[derive(Default)]
 pub struct MemorySink {
     events: Mutex<Vec<Event>>,
     users: Mutex<HashMap<String, UserProgress>>,
+    /// (job, source folder) -> UIDVALIDITY -> rows.
+    maps: Mutex<HashMap<(String, String), std::collections::BTreeMap<u32, FolderMap>>>,
+    /// Keep a copy of every event (`events()`); off for long benchmarks.
+    pub keep_events: bool,
     /// Fail every `record` for this job id (to test sink failures).
     pub fail_job: Option<String>,
     /// Directory of destination mailboxes, for tests that look up files.
@@ -254,12 +377,70 @@ pub struct MemorySink {
 
 impl MemorySink {
     pub fn new() -> Self {
-        Self::default()
+        MemorySink { keep_events: true, ..Self::default() }
+    }
+
+    /// A sink that keeps figures and the UID map but no copy of each event (long runs).
+    pub fn without_events() -> Self {
+        MemorySink { keep_events: false, ..Self::default() }
     }
 
     /// A sink that refuses every event of `job_id` (to test sink failures).
     pub fn failing_for(job_id: &str) -> Self {
-        MemorySink { fail_job: Some(job_id.to_string()), ..Self::default() }
+        MemorySink { fail_job: Some(job_id.to_string()), ..Self::new() }
+    }
+
+    /// Number of UID map rows of a job (all folders and UIDVALIDITYs).
+    pub fn mapped_count(&self, job_id: &str) -> usize {
+        self.maps
+            .lock()
+            .map(|m| {
+                m.iter()
+                    .filter(|((j, _), _)| j == job_id)
+                    .map(|(_, v)| v.values().map(|f| f.len()).sum::<usize>())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    fn apply_map(&self, job_id: &str, commit: &FolderCommit) {
+        let Ok(mut maps) = self.maps.lock() else { return };
+        let src = commit.folder.source_name.clone();
+        if let Some(old) = &commit.renamed_from
+            && let Some(v) = maps.remove(&(job_id.to_string(), old.clone()))
+        {
+            maps.entry((job_id.to_string(), src.clone())).or_default().extend(v);
+        }
+        let folder = maps.entry((job_id.to_string(), src)).or_default();
+        for r in &commit.rematched {
+            let row = folder.get_mut(&r.old_uid_validity).and_then(|m| m.remove(&r.old_uid));
+            let (size, identity) = row.map(|m| (m.size, m.identity)).unwrap_or((0, None));
+            folder.entry(commit.uid_validity).or_default().insert(
+                r.uid,
+                MappedMessage {
+                    uid_validity: commit.uid_validity,
+                    uid: r.uid,
+                    file_name: r.file_name.clone(),
+                    size,
+                    identity,
+                },
+            );
+        }
+        let current = folder.entry(commit.uid_validity).or_default();
+        for c in &commit.copied {
+            current.entry(c.uid).or_insert_with(|| MappedMessage {
+                uid_validity: commit.uid_validity,
+                uid: c.uid,
+                file_name: c.file_name.clone(),
+                size: c.size,
+                identity: Some(c.identity.clone()),
+            });
+        }
+        for f in &commit.flags_updated {
+            if let Some(m) = current.get_mut(&f.uid) {
+                m.file_name = f.file_name.clone();
+            }
+        }
     }
 
     /// All events so far, in order.
@@ -281,10 +462,33 @@ impl ProgressSink for MemorySink {
         if let Ok(mut users) = self.users.lock() {
             users.entry(event.job_id().to_string()).or_insert_with(|| UserProgress::new(event.job_id())).apply(event);
         }
-        if let Ok(mut events) = self.events.lock() {
+        if let Event::Committed { job_id, commit } = event {
+            self.apply_map(job_id, commit);
+        }
+        if self.keep_events
+            && let Ok(mut events) = self.events.lock()
+        {
             events.push(event.clone());
         }
         Ok(())
+    }
+
+    fn mapped(&self, q: &MapQuery<'_>) -> Result<Vec<MappedMessage>, String> {
+        let maps = self.maps.lock().map_err(|_| "sink lock poisoned".to_string())?;
+        let Some(folder) = maps.get(&(q.job_id.to_string(), q.source_name.to_string())) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for (v, rows) in folder {
+            let wanted = match q.uid_validity {
+                Ok(x) => *v == x,
+                Err(x) => *v != x,
+            };
+            if wanted {
+                out.extend(rows.range(q.uids.0..=q.uids.1).map(|(_, m)| m.clone()));
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -320,7 +524,10 @@ mod tests {
             uid_validity: 7,
             highest_uid: 12,
             highest_modseq: None,
-            copied: vec![CopiedItem { uid: 12, file_name: "x".into(), size: 10 }],
+            renamed_from: None,
+            copied: vec![CopiedItem { uid: 12, file_name: "x".into(), size: 10, identity: MessageIdentity::default() }],
+            flags_updated: vec![],
+            rematched: vec![],
             skipped: vec![],
             bytes: 10,
         };

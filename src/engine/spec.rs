@@ -108,6 +108,12 @@ pub struct FolderSyncState {
     pub uid_validity: u32,
     /// Highest source UID already copied (or skipped) in this folder.
     pub highest_uid: u32,
+    /// HIGHESTMODSEQ (RFC 7162) of the folder when its flags were last brought in line;
+    /// `None` when the server has no CONDSTORE (the next pass scans every message's flags).
+    pub highest_modseq: Option<u64>,
+    /// Destination Maildir++ directory of the folder (relative, `""` for Inbox); a folder
+    /// renamed at the source moves its destination directory from here.
+    pub maildir: String,
 }
 
 /// One user's migration job.

@@ -8,7 +8,7 @@
 //! arrive; every group is made durable off the async threads while the next group is
 //! fetched, and the sink hears about a group only after that.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -19,7 +19,10 @@ use super::folders::{self, FolderPlan, ListEntry};
 use super::login::{AdminFormat, user_root_components};
 use super::maildir::{self, MaildirFolder, PendingFile};
 use super::net::{self, IO_TIMEOUT, ImapSession, ProtocolLog};
-use super::sink::{CopiedItem, Event, FolderCommit, ProgressSink, SkipReason, SkippedItem, SourceScan, UserState};
+use super::sink::{
+    CopiedItem, Event, FolderCommit, FolderInfo, MapQuery, MappedMessage, MessageIdentity, ProgressSink, Rematched,
+    RenamedFile, SkipReason, SkippedItem, SourceScan, UserState,
+};
 use super::spec::JobSpec;
 
 /// Messages above this size are fetched one at a time (engine-wide).
@@ -41,6 +44,11 @@ pub struct Tuning {
     pub fetch_bytes: u64,
     /// Groups being fsync'ed at once per connection (reports stay in order).
     pub flushes_in_flight: usize,
+    /// Use CONDSTORE (HIGHESTMODSEQ, CHANGEDSINCE) when the server offers it; off, every
+    /// incremental pass scans all flags (as with a server without CONDSTORE).
+    pub condstore: bool,
+    /// Messages per flag-comparison chunk on incremental passes.
+    pub flag_chunk: usize,
 }
 
 impl Default for Tuning {
@@ -52,6 +60,8 @@ impl Default for Tuning {
             fetch_uids: 1000,
             fetch_bytes: 64 << 20,
             flushes_in_flight: 2,
+            condstore: true,
+            flag_chunk: 1000,
         }
     }
 }
@@ -135,7 +145,7 @@ async fn run_job_inner(ctx: &Arc<JobCtx>) -> Result<UserState, MigrationError> {
     let host = ctx.spec.server.host.clone();
     record(ctx, Event::Status { job_id: ctx.spec.job_id.clone(), state: UserState::Syncing, error: None })?;
     let mut log = ProtocolLog::default();
-    let (mut session, _caps) = open_session(ctx, &mut log).await?;
+    let (mut session, caps) = open_session(ctx, &mut log).await?;
 
     // folders
     let mut entries = Vec::new();
@@ -163,18 +173,51 @@ async fn run_job_inner(ctx: &Arc<JobCtx>) -> Result<UserState, MigrationError> {
         _ => None,
     };
     let prefix = folders::guess_prefix(&entries);
-    let plans = folders::plan_folders(&entries, &prefix, root.as_deref(), &ctx.spec.exclude_folders);
+    let mut plans = folders::plan_folders(&entries, &prefix, root.as_deref(), &ctx.spec.exclude_folders);
 
-    // count the source
+    // count the source; learn UIDVALIDITYs to follow folders renamed at the source
     let mut scan = SourceScan { folders: plans.iter().map(|p| p.info.clone()).collect(), ..Default::default() };
-    for p in plans.iter().filter(|p| !p.info.excluded) {
-        if let Ok(Ok(mb)) = tokio::time::timeout(IO_TIMEOUT, session.status(&p.info.source_name, "(MESSAGES)")).await {
+    let mut validities: Vec<Option<u32>> = vec![None; plans.len()];
+    // with CONDSTORE, STATUS tells which folders did not change at all since the last pass
+    let condstore = ctx.tuning.condstore && caps.has("CONDSTORE");
+    let items = if condstore { "(MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)" } else { "(MESSAGES UIDVALIDITY)" };
+    let mut statuses: Vec<Option<(Option<u32>, Option<u64>)>> = vec![None; plans.len()];
+    for (k, p) in plans.iter().enumerate().filter(|(_, p)| !p.info.excluded) {
+        if let Ok(Ok(mb)) = tokio::time::timeout(IO_TIMEOUT, session.status(&p.info.source_name, items)).await {
             scan.total_items += u64::from(mb.exists);
+            validities[k] = mb.uid_validity;
+            statuses[k] = Some((mb.uid_next, mb.highest_modseq));
+        }
+    }
+    folders::attach_previous(&mut plans, &ctx.spec.previous, &validities);
+    follow_renames(ctx, &mut plans).await?;
+    scan.folders = plans.iter().map(|p| p.info.clone()).collect();
+
+    // A folder whose UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ are those the last pass left
+    // has no new message and no flag change: it is not even opened.
+    let unchanged = |k: usize, p: &FolderPlan| -> bool {
+        let (Some(prev), Some((Some(next), Some(modseq)))) = (&p.previous, statuses[k]) else { return false };
+        condstore
+            && validities[k] == Some(prev.uid_validity)
+            && prev.highest_modseq == Some(modseq)
+            && next <= prev.highest_uid.saturating_add(1)
+    };
+    let mut work: VecDeque<FolderPlan> = VecDeque::with_capacity(plans.len());
+    for (k, p) in plans.into_iter().enumerate() {
+        if p.info.excluded {
+            continue;
+        }
+        if unchanged(k, &p) {
+            if let Some(mut prev) = p.previous {
+                prev.source_name = p.info.source_name;
+                prev.maildir = p.info.maildir;
+                scan.unchanged.push(prev);
+            }
+        } else {
+            work.push_back(p);
         }
     }
     record(ctx, Event::Scanned { job_id: ctx.spec.job_id.clone(), scan })?;
-
-    let work: VecDeque<FolderPlan> = plans.into_iter().filter(|p| !p.info.excluded).collect();
     let n_conns = ctx.tuning.connections_per_mailbox.max(1).min(work.len().max(1));
     let state = Arc::new(PassState {
         queue: Mutex::new(work),
@@ -339,33 +382,40 @@ async fn sync_folder(
         Err(e) => return Err(imap_err(host, e)),
     };
     let uid_validity = mb.uid_validity.unwrap_or(0);
-    let prev = ctx
-        .spec
-        .previous
-        .iter()
-        .find(|p| p.source_name == info.source_name && p.uid_validity == uid_validity)
-        .map(|p| p.highest_uid)
-        .unwrap_or(0);
+    let modseq_now = if ctx.tuning.condstore { mb.highest_modseq } else { None };
+    let previous = folder.previous.clone();
     let root = ctx.spec.destination.clone();
+
     let rel = info.maildir.clone();
-    let mut mdf = tokio::task::spawn_blocking(move || MaildirFolder::open(&root, &rel))
+    let r = root.clone();
+    let mut mdf = tokio::task::spawn_blocking(move || MaildirFolder::open(&r, &rel))
         .await
         .map_err(|e| MigrationError::destination(e.to_string()))?
         .map_err(|e| MigrationError::destination(e.to_string()))?;
 
-    let base_commit = |highest_uid: u32| FolderCommit {
-        folder: info.clone(),
-        uid_validity,
-        highest_uid,
-        highest_modseq: mb.highest_modseq,
-        copied: Vec::new(),
-        skipped: Vec::new(),
-        bytes: 0,
+    let prev = match &previous {
+        None => 0,
+        Some(p) if p.uid_validity == uid_validity => {
+            // same UIDVALIDITY: carry flag and keyword changes of the messages copied before
+            let done = sync_flags(ctx, session, info, &mut mdf, p, uid_validity, modseq_now, mb.exists).await?;
+            if !done {
+                return Ok(()); // stopped
+            }
+            p.highest_uid
+        }
+        Some(_) => {
+            // new UIDVALIDITY: match the messages again by content, copy only the rest
+            rematch(ctx, session, info, &mut mdf, uid_validity, modseq_now, mb.exists).await?;
+            0
+        }
     };
 
-    // sizes
+    let base_commit = |highest_uid: u32| empty_commit(info, uid_validity, highest_uid, modseq_now);
+
+    // sizes of the UIDs above the highest seen (none when UIDNEXT says there are none)
     let mut metas: Vec<(u32, u64)> = Vec::new();
-    if mb.exists > 0 {
+    let maybe_new = mb.uid_next.is_none_or(|next| next > prev.saturating_add(1));
+    if mb.exists > 0 && maybe_new {
         let mut stream = with_timeout(host, session.uid_fetch(format!("{}:*", prev + 1), "(UID RFC822.SIZE)"))
             .await?
             .map_err(|e| imap_err(host, e))?;
@@ -380,6 +430,21 @@ async fn sync_folder(
     }
     metas.sort_unstable();
     metas.dedup_by_key(|m| m.0);
+    let seen_upto = metas.last().map(|m| m.0).unwrap_or(prev).max(prev);
+    // UIDs that already have a UID map row (re-matched, or committed by a pass that
+    // died before its folder state moved on) are never copied again
+    if let (Some(first), Some(last)) = (metas.first(), metas.last()) {
+        let q = MapQuery {
+            job_id: &ctx.spec.job_id,
+            source_name: &info.source_name,
+            uid_validity: Ok(uid_validity),
+            uids: (first.0, last.0),
+        };
+        let mapped: HashSet<u32> = ctx.sink.mapped(&q).map_err(MigrationError::sink)?.iter().map(|m| m.uid).collect();
+        if !mapped.is_empty() {
+            metas.retain(|m| !mapped.contains(&m.0));
+        }
+    }
 
     let limits = ctx.spec.limits;
     let mut to_copy: Vec<(u32, u64)> = Vec::with_capacity(metas.len());
@@ -457,11 +522,8 @@ async fn sync_folder(
         }
     }
     mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
-    let last_uid = if stopped {
-        pending.last().map(|p| p.uid).unwrap_or(flushed_upto).max(flushed_upto)
-    } else {
-        metas.last().map(|m| m.0).unwrap_or(prev).max(prev)
-    };
+    let last_uid =
+        if stopped { pending.last().map(|p| p.uid).unwrap_or(flushed_upto).max(flushed_upto) } else { seen_upto };
     let mut commit = base_commit(last_uid);
     while skipped_items.front().is_some_and(|s| s.uid <= last_uid) {
         if let Some(s) = skipped_items.pop_front() {
@@ -470,6 +532,330 @@ async fn sync_folder(
     }
     flushes.push(ctx, &mdf, pending, commit).await?;
     flushes.drain().await
+}
+
+/// Folders renamed at the source: each destination directory follows (one atomic rename;
+/// after a crash the old directory is gone and nothing is left to do), and one commit
+/// moves the folder's sync state and UID map rows to the new name. Done for all folders
+/// before any is copied, so a new folder that takes an old name never mixes with the
+/// renamed one. A folder that can't be moved keeps its old directory.
+async fn follow_renames(ctx: &Arc<JobCtx>, plans: &mut [FolderPlan]) -> Result<(), MigrationError> {
+    for plan in plans.iter_mut() {
+        let (Some(old_name), Some(p)) = (plan.renamed_from.clone(), plan.previous.clone()) else { continue };
+        let (r, old, new) = (ctx.spec.destination.clone(), p.maildir.clone(), plan.info.maildir.clone());
+        let moved = tokio::task::spawn_blocking(move || maildir::move_folder(&r, &old, &new))
+            .await
+            .map_err(|e| MigrationError::destination(e.to_string()))?
+            .map_err(|e| MigrationError::destination(e.to_string()))?;
+        if !moved {
+            plan.info.maildir = p.maildir.clone();
+        }
+        let mut c = empty_commit(&plan.info, p.uid_validity, p.highest_uid, p.highest_modseq);
+        c.renamed_from = Some(old_name);
+        record(ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit: c })?;
+    }
+    Ok(())
+}
+
+fn empty_commit(info: &FolderInfo, uid_validity: u32, highest_uid: u32, highest_modseq: Option<u64>) -> FolderCommit {
+    FolderCommit {
+        folder: info.clone(),
+        uid_validity,
+        highest_uid,
+        highest_modseq,
+        renamed_from: None,
+        copied: Vec::new(),
+        flags_updated: Vec::new(),
+        rematched: Vec::new(),
+        skipped: Vec::new(),
+        bytes: 0,
+    }
+}
+
+/// Brings the destination files of one chunk of (UID, source flags) in line: the UID map
+/// rows of the chunk's UID range are read, every file whose flags/keywords differ is
+/// renamed (keywords numbered and `dovecot-keywords` saved first, renames fsync'ed after).
+/// Returns the renames, to be reported in one commit.
+fn apply_flag_chunk(
+    ctx: &JobCtx,
+    info: &FolderInfo,
+    mdf: &mut MaildirFolder,
+    uid_validity: u32,
+    chunk: &mut Vec<(u32, Vec<String>)>,
+) -> Result<Vec<RenamedFile>, MigrationError> {
+    if chunk.is_empty() {
+        return Ok(Vec::new());
+    }
+    chunk.sort_unstable_by_key(|c| c.0);
+    let lo = chunk.first().map_or(0, |c| c.0);
+    let hi = chunk.last().map_or(0, |c| c.0);
+    let q = MapQuery {
+        job_id: &ctx.spec.job_id,
+        source_name: &info.source_name,
+        uid_validity: Ok(uid_validity),
+        uids: (lo, hi),
+    };
+    let rows = ctx.sink.mapped(&q).map_err(MigrationError::sink)?;
+    let by_uid: HashMap<u32, &MappedMessage> = rows.iter().map(|r| (r.uid, r)).collect();
+    // 1. what each changed file must be called (new keywords get their letters here)
+    let mut changes: Vec<(u32, &str, Vec<String>)> = Vec::new();
+    for (uid, flags) in chunk.drain(..) {
+        let Some(row) = by_uid.get(&uid) else { continue };
+        let want = mdf.info_for(&flags);
+        if want.strip_prefix(':') != Some(maildir::file_info(&row.file_name)) {
+            changes.push((uid, row.file_name.as_str(), flags));
+        }
+    }
+    if changes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dest = |e: std::io::Error| MigrationError::destination(e.to_string());
+    mdf.save_keywords().map_err(dest)?;
+    // 2. atomic renames, then one fsync of the directory; the rows follow in the commit
+    let mut renamed = Vec::with_capacity(changes.len());
+    for (uid, name, flags) in changes {
+        if let Some(file_name) = mdf.rename_flags(name, &flags).map_err(dest)? {
+            renamed.push(RenamedFile { uid, file_name });
+        }
+    }
+    mdf.sync_renames().map_err(dest)?;
+    Ok(renamed)
+}
+
+/// Flag and keyword changes on an incremental pass (same UIDVALIDITY): with CONDSTORE only
+/// the messages changed since the stored HIGHESTMODSEQ (`UID FETCH 1:* (UID FLAGS)
+/// (CHANGEDSINCE n)`, nothing at all when HIGHESTMODSEQ did not move), else every
+/// message's flags, compared with the flags in the destination file names. Streams in
+/// chunks; nothing is downloaded but flags. The new HIGHESTMODSEQ is committed only with
+/// the last chunk, so a crash or stop before that sees the same changes again. Returns
+/// false when stopped.
+#[allow(clippy::too_many_arguments)]
+async fn sync_flags(
+    ctx: &Arc<JobCtx>,
+    session: &mut ImapSession,
+    info: &FolderInfo,
+    mdf: &mut MaildirFolder,
+    prev: &super::spec::FolderSyncState,
+    uid_validity: u32,
+    modseq_now: Option<u64>,
+    exists: u32,
+) -> Result<bool, MigrationError> {
+    let host = ctx.spec.server.host.as_str();
+    let modifier = match (prev.highest_modseq, modseq_now) {
+        (Some(old), Some(now)) if now == old => None,
+        (Some(old), Some(now)) if now > old => Some(format!(" (CHANGEDSINCE {old})")),
+        _ => Some(String::new()),
+    };
+    let commit_renames = |renamed: Vec<RenamedFile>, modseq: Option<u64>| -> Result<(), MigrationError> {
+        let mut c = empty_commit(info, uid_validity, prev.highest_uid, modseq);
+        c.flags_updated = renamed;
+        record(ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit: c })
+    };
+    let Some(modifier) = modifier.filter(|_| exists > 0) else {
+        if prev.highest_modseq != modseq_now {
+            commit_renames(Vec::new(), modseq_now)?;
+        }
+        return Ok(true);
+    };
+    let chunk_size = ctx.tuning.flag_chunk.max(1);
+    let mut chunk: Vec<(u32, Vec<String>)> = Vec::with_capacity(chunk_size.min(4096));
+    let mut stopped = false;
+    {
+        let mut stream = with_timeout(host, session.uid_fetch("1:*", format!("(UID FLAGS){modifier}")))
+            .await?
+            .map_err(|e| imap_err(host, e))?;
+        while let Some(item) = with_timeout(host, stream.next()).await? {
+            let f = item.map_err(|e| imap_err(host, e))?;
+            let Some(uid) = f.uid else { continue };
+            chunk.push((uid, flag_strings(&f)));
+            if chunk.len() >= chunk_size {
+                let renamed = apply_flag_chunk(ctx, info, mdf, uid_validity, &mut chunk)?;
+                if !renamed.is_empty() {
+                    commit_renames(renamed, prev.highest_modseq)?;
+                }
+            }
+            if ctx.stop.load(Ordering::SeqCst) {
+                stopped = true;
+                break;
+            }
+        }
+    }
+    let renamed = apply_flag_chunk(ctx, info, mdf, uid_validity, &mut chunk)?;
+    if stopped {
+        if !renamed.is_empty() {
+            commit_renames(renamed, prev.highest_modseq)?;
+        }
+        return Ok(false);
+    }
+    if !renamed.is_empty() || prev.highest_modseq != modseq_now {
+        commit_renames(renamed, modseq_now)?;
+    }
+    Ok(true)
+}
+
+/// A source message as re-matching sees it.
+struct SourceIdentity {
+    uid: u32,
+    size: u64,
+    date: i64,
+    message_id: Option<String>,
+    flags: Vec<String>,
+    header_hash: Option<String>,
+}
+
+/// The folder's UIDVALIDITY changed: the source UIDs mean nothing any more. Match the
+/// source messages to the destination files recorded under the old UIDVALIDITY by
+/// content identity: Message-ID + RFC822.SIZE + INTERNALDATE, or, where the Message-ID is
+/// missing or not unique, a hash of the header block (+ size + date; `BODY.PEEK[HEADER]`
+/// is fetched for those messages only). Matched files get the source's flags and their
+/// rows move to the new UIDVALIDITY, all in one commit (so a crash leaves either the old
+/// map or the new one); the unmatched messages are copied afterwards by the caller.
+#[allow(clippy::too_many_arguments)]
+async fn rematch(
+    ctx: &Arc<JobCtx>,
+    session: &mut ImapSession,
+    info: &FolderInfo,
+    mdf: &mut MaildirFolder,
+    uid_validity: u32,
+    modseq_now: Option<u64>,
+    exists: u32,
+) -> Result<(), MigrationError> {
+    let host = ctx.spec.server.host.as_str();
+    let q = MapQuery {
+        job_id: &ctx.spec.job_id,
+        source_name: &info.source_name,
+        uid_validity: Err(uid_validity),
+        uids: (1, u32::MAX),
+    };
+    let rows = ctx.sink.mapped(&q).map_err(MigrationError::sink)?;
+    let mut commit = empty_commit(info, uid_validity, 0, modseq_now);
+    if rows.is_empty() || exists == 0 {
+        // nothing recorded to match (or nothing left at the source): copy as new
+        return record(ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit });
+    }
+    // destination side: stored identities, else read from the files
+    struct Dest {
+        row: MappedMessage,
+        id: MessageIdentity,
+        size: u64,
+    }
+    let mut dest: Vec<Dest> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let known = row.identity.clone().filter(|i| !i.header_hash.is_empty()).map(|i| (i, row.size));
+        if let Some((id, size)) = known.or_else(|| mdf.identity_of_file(&row.file_name)) {
+            dest.push(Dest { row, id, size });
+        }
+    }
+    // source side
+    let mut src: Vec<SourceIdentity> = Vec::with_capacity(exists as usize);
+    {
+        let mut stream = with_timeout(
+            host,
+            session.uid_fetch("1:*", "(UID RFC822.SIZE INTERNALDATE FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"),
+        )
+        .await?
+        .map_err(|e| imap_err(host, e))?;
+        while let Some(item) = with_timeout(host, stream.next()).await? {
+            let f = item.map_err(|e| imap_err(host, e))?;
+            let (Some(uid), Some(size)) = (f.uid, f.size) else { continue };
+            src.push(SourceIdentity {
+                uid,
+                size: u64::from(size),
+                date: f.internal_date().map(|d| d.timestamp()).unwrap_or(0),
+                message_id: f.header().and_then(maildir::message_id),
+                flags: flag_strings(&f),
+                header_hash: None,
+            });
+        }
+    }
+    src.sort_unstable_by_key(|s| s.uid);
+    src.dedup_by_key(|s| s.uid);
+    type Key = (String, u64, i64);
+    let mut count_src: HashMap<Key, usize> = HashMap::new();
+    for s in &src {
+        if let Some(m) = &s.message_id {
+            *count_src.entry((m.clone(), s.size, s.date)).or_default() += 1;
+        }
+    }
+    let mut by_id: HashMap<Key, Vec<usize>> = HashMap::new();
+    let mut by_hash: HashMap<Key, Vec<usize>> = HashMap::new();
+    for (i, d) in dest.iter().enumerate().rev() {
+        if let Some(m) = &d.id.message_id {
+            by_id.entry((m.clone(), d.size, d.id.internal_date)).or_default().push(i);
+        }
+        by_hash.entry((d.id.header_hash.clone(), d.size, d.id.internal_date)).or_default().push(i);
+    }
+    let size_dates: HashSet<(u64, i64)> = by_hash.keys().map(|k| (k.1, k.2)).collect();
+    // which source messages need their header hash
+    let needs_hash = |s: &SourceIdentity| match &s.message_id {
+        None => size_dates.contains(&(s.size, s.date)),
+        Some(m) => {
+            let k = (m.clone(), s.size, s.date);
+            let in_dest = by_id.get(&k).map_or(0, Vec::len);
+            in_dest >= 1 && (in_dest > 1 || count_src.get(&k).copied().unwrap_or(0) > 1)
+        }
+    };
+    let hash_uids: Vec<u32> = src.iter().filter(|s| needs_hash(s)).map(|s| s.uid).collect();
+    for chunk in hash_uids.chunks(500) {
+        let mut stream = with_timeout(host, session.uid_fetch(uid_set(chunk), "(UID BODY.PEEK[HEADER])"))
+            .await?
+            .map_err(|e| imap_err(host, e))?;
+        while let Some(item) = with_timeout(host, stream.next()).await? {
+            let f = item.map_err(|e| imap_err(host, e))?;
+            let (Some(uid), Some(h)) = (f.uid, f.header()) else { continue };
+            if let Ok(i) = src.binary_search_by_key(&uid, |s| s.uid) {
+                src[i].header_hash = Some(maildir::header_hash(h));
+            }
+        }
+    }
+    // pair them, one destination file per source message
+    let mut used = vec![false; dest.len()];
+    let take = |list: Option<&mut Vec<usize>>, used: &mut Vec<bool>| -> Option<usize> {
+        let list = list?;
+        while let Some(i) = list.pop() {
+            if !used[i] {
+                used[i] = true;
+                return Some(i);
+            }
+        }
+        None
+    };
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (si, s) in src.iter().enumerate() {
+        let found = match (&s.header_hash, &s.message_id) {
+            (Some(h), _) => take(by_hash.get_mut(&(h.clone(), s.size, s.date)), &mut used),
+            (None, Some(m)) => take(by_id.get_mut(&(m.clone(), s.size, s.date)), &mut used),
+            (None, None) => None,
+        };
+        if let Some(di) = found {
+            pairs.push((si, di));
+        }
+    }
+    // flags of the matched files, then the one commit that moves their rows
+    let mut wants: Vec<(usize, usize, String)> = Vec::with_capacity(pairs.len());
+    for (si, di) in pairs {
+        let want = mdf.info_for(&src[si].flags);
+        wants.push((si, di, want));
+    }
+    let dest_err = |e: std::io::Error| MigrationError::destination(e.to_string());
+    mdf.save_keywords().map_err(dest_err)?;
+    for (si, di, want) in wants {
+        let d = &dest[di];
+        let file_name = if want.strip_prefix(':') == Some(maildir::file_info(&d.row.file_name)) {
+            Some(d.row.file_name.clone())
+        } else {
+            mdf.rename_flags(&d.row.file_name, &src[si].flags).map_err(dest_err)?
+        };
+        let Some(file_name) = file_name else { continue };
+        commit.rematched.push(Rematched {
+            old_uid_validity: d.row.uid_validity,
+            old_uid: d.row.uid,
+            uid: src[si].uid,
+            file_name,
+        });
+    }
+    mdf.sync_renames().map_err(dest_err)?;
+    record(ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit })
 }
 
 fn spawn_flush(
@@ -490,9 +876,9 @@ fn spawn_flush(
             Err(e) => Err(MigrationError::destination(e.to_string())),
             Ok(_) if !prev_ok => Err(MigrationError::destination("an earlier group of messages couldn't be saved")),
             Ok(done) => {
-                for (uid, file_name, size) in done {
+                for (uid, file_name, size, identity) in done {
                     commit.bytes += size;
-                    commit.copied.push(CopiedItem { uid, file_name, size });
+                    commit.copied.push(CopiedItem { uid, file_name, size, identity });
                 }
                 record(&ctx, Event::Committed { job_id: ctx.spec.job_id.clone(), commit })
             }
