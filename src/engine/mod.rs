@@ -33,7 +33,7 @@ pub mod sync;
 
 pub use availability::{AvailabilityOutcome, AvailabilityResult, test_server_availability};
 pub use error::{ErrorKind, MigrationError};
-pub use scheduler::{BatchProgress, Engine, EngineConfig};
+pub use scheduler::{BatchProgress, Engine, EngineConfig, RetryPolicy};
 pub use sink::{
     CopiedItem, Event, FolderCommit, FolderInfo, MemorySink, ProgressSink, SkipReason, SkippedItem, SourceScan,
     UserProgress, UserState,

@@ -405,7 +405,10 @@ async fn sync_folder(
     let mut flushed_upto = prev;
     let tuning = ctx.tuning;
     let mut chunk_start = 0;
-    while chunk_start < to_copy.len() && !stopped {
+    // A transient failure mid-copy: the complete messages already received are still
+    // committed below, so the retry fetches only what is left.
+    let mut failure: Option<MigrationError> = None;
+    'chunks: while chunk_start < to_copy.len() && !stopped {
         // Large messages travel alone, one at a time across the whole engine, so that at
         // most one of them is in memory at once (peak RSS stays bounded).
         let big = to_copy[chunk_start].1 > BIG_MESSAGE;
@@ -426,12 +429,30 @@ async fn sync_folder(
         let uids: Vec<u32> = to_copy[chunk_start..chunk_end].iter().map(|m| m.0).collect();
         chunk_start = chunk_end;
         let _gate = if big { BIG_GATE.acquire().await.ok() } else { None };
-        let mut stream = with_timeout(host, session.uid_fetch(uid_set(&uids), "(UID FLAGS INTERNALDATE BODY.PEEK[])"))
-            .await?
-            .map_err(|e| imap_err(host, e))?;
-        while let Some(item) = with_timeout(host, stream.next()).await? {
-            let f = item.map_err(|e| imap_err(host, e))?;
+        let fetch = session.uid_fetch(uid_set(&uids), "(UID FLAGS INTERNALDATE BODY.PEEK[])");
+        let mut stream = match with_timeout(host, fetch).await.and_then(|r| r.map_err(|e| imap_err(host, e))) {
+            Ok(s) => s,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        };
+        let mut delivered: Vec<u32> = Vec::with_capacity(uids.len());
+        loop {
+            let f = match with_timeout(host, stream.next()).await {
+                Ok(Some(Ok(f))) => f,
+                Ok(None) => break,
+                Ok(Some(Err(e))) => {
+                    failure = Some(imap_err(host, e));
+                    break 'chunks;
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    break 'chunks;
+                }
+            };
             let (Some(uid), Some(body)) = (f.uid, f.body()) else { continue };
+            delivered.push(uid);
             let flags = flag_strings(&f);
             let date = f.internal_date().map(|d| d.timestamp()).unwrap_or_else(|| chrono::Utc::now().timestamp());
             let p = mdf.write_tmp(uid, body, date, &flags).map_err(|e| MigrationError::destination(e.to_string()))?;
@@ -455,6 +476,32 @@ async fn sync_folder(
                 break;
             }
         }
+        drop(stream);
+        if !stopped {
+            // async-imap ends a FETCH stream quietly on a tagged NO/BAD or on EOF between
+            // responses (BYE): never take a short answer for a complete one.
+            let requested = &to_copy[chunk_start - uids.len()..chunk_start];
+            let (holes, cut) = missing_uids(ctx, session, info, requested, &delivered).await;
+            skipped_items.extend(holes);
+            skipped_items.make_contiguous().sort_by_key(|s| s.uid);
+            if let Some(e) = cut {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    if let Some(e) = failure {
+        mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
+        let upto = pending.last().map(|p| p.uid).unwrap_or(flushed_upto).max(flushed_upto);
+        let mut commit = base_commit(upto);
+        while skipped_items.front().is_some_and(|s| s.uid <= upto) {
+            if let Some(s) = skipped_items.pop_front() {
+                commit.skipped.push(s);
+            }
+        }
+        flushes.push(ctx, &mdf, pending, commit).await?;
+        flushes.drain().await?;
+        return Err(e);
     }
     mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
     let last_uid = if stopped {
@@ -500,6 +547,114 @@ fn spawn_flush(
         let _ = done_tx.send(result.is_ok());
         result
     })
+}
+
+/// After a FETCH of `requested` returned only `delivered` (in UID order): the messages
+/// the server refused in the middle of the set, below the last delivered UID (skipped
+/// items with their reason; nothing for messages expunged meanwhile), and a transient
+/// error when the connection is gone or the answer was cut short (a message above the
+/// last delivered UID missing), so the retry resumes after the last delivered message.
+async fn missing_uids(
+    ctx: &JobCtx,
+    session: &mut ImapSession,
+    info: &super::sink::FolderInfo,
+    requested: &[(u32, u64)],
+    delivered: &[u32],
+) -> (Vec<SkippedItem>, Option<MigrationError>) {
+    let last = delivered.iter().copied().max().unwrap_or(0);
+    match refused_uids(ctx, session, info, requested, delivered).await {
+        Err(e) => {
+            // nothing is known of the holes: keep them as skipped, with the reason
+            let holes: Vec<(u32, u64, SkipReason)> = requested
+                .iter()
+                .filter(|(u, _)| *u < last && !delivered.contains(u))
+                .map(|&(u, size)| (u, size, SkipReason::Unavailable))
+                .collect();
+            (plain_skips(ctx, info, &holes), Some(e))
+        }
+        Ok(refused) => {
+            let (holes, tail): (Vec<_>, Vec<_>) = refused.into_iter().partition(|(u, _, _)| *u < last);
+            let cut = (!tail.is_empty()).then(|| {
+                MigrationError::protocol(
+                    ctx.spec.server.host.as_str(),
+                    format!(
+                        "The server ended the FETCH of '{}' early (NO, BYE or a closed connection); {} message(s) not received.",
+                        info.target_name,
+                        tail.len()
+                    ),
+                )
+            });
+            match describe_skips(ctx, session, info, &holes).await {
+                Ok(items) => (items, cut),
+                Err(e) => (plain_skips(ctx, info, &holes), cut.or(Some(e))),
+            }
+        }
+    }
+}
+
+/// Skipped items without header details.
+fn plain_skips(ctx: &JobCtx, info: &super::sink::FolderInfo, skips: &[(u32, u64, SkipReason)]) -> Vec<SkippedItem> {
+    let limits = ctx.spec.limits;
+    skips
+        .iter()
+        .map(|&(uid, size, reason)| SkippedItem {
+            reason,
+            folder: info.target_name.clone(),
+            uid,
+            subject: String::new(),
+            sender: String::new(),
+            size,
+            date_received: None,
+            failure: reason
+                .failure(size, if reason == SkipReason::TooLarge { limits.max_message_size } else { limits.max_items }),
+        })
+        .collect()
+}
+
+/// The UIDs of `requested` not in `delivered` that still exist at the source, checking
+/// first that the connection is alive.
+async fn refused_uids(
+    ctx: &JobCtx,
+    session: &mut ImapSession,
+    info: &super::sink::FolderInfo,
+    requested: &[(u32, u64)],
+    delivered: &[u32],
+) -> Result<Vec<(u32, u64, SkipReason)>, MigrationError> {
+    let host = ctx.spec.server.host.as_str();
+    let got: std::collections::HashSet<u32> = delivered.iter().copied().collect();
+    let missing: Vec<(u32, u64)> = requested.iter().copied().filter(|(u, _)| !got.contains(u)).collect();
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lost = |what: &str| {
+        MigrationError::protocol(
+            host,
+            format!(
+                "The server ended the FETCH of '{}' early ({what}); {} message(s) not received.",
+                info.target_name,
+                missing.len()
+            ),
+        )
+    };
+    with_timeout(host, session.noop()).await?.map_err(|e| lost(&e.to_string()))?;
+    // which of them still exist
+    let set: Vec<u32> = missing.iter().map(|m| m.0).collect();
+    let mut exists = std::collections::HashSet::new();
+    {
+        let mut stream =
+            with_timeout(host, session.uid_fetch(uid_set(&set), "(UID)")).await?.map_err(|e| imap_err(host, e))?;
+        while let Some(item) = with_timeout(host, stream.next()).await? {
+            if let Some(uid) = item.map_err(|e| imap_err(host, e))?.uid {
+                exists.insert(uid);
+            }
+        }
+    }
+    with_timeout(host, session.noop()).await?.map_err(|e| lost(&e.to_string()))?;
+    Ok(missing
+        .iter()
+        .filter(|(u, _)| exists.contains(u))
+        .map(|&(u, size)| (u, size, SkipReason::Unavailable))
+        .collect())
 }
 
 /// Fetch headers of skipped messages for their subject and sender.

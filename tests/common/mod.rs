@@ -3,6 +3,8 @@
 //! Needs only Dovecot (dovecot-imapd) and openssl installed; nothing under /etc is used.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
