@@ -4,6 +4,10 @@
 //! the source: no message missing, none twice (by bytes and by Message-ID), flags and
 //! dates equal, statistics right, and both SQLite files pass `PRAGMA integrity_check`.
 //!
+//! The second test runs the same through the fault proxy, which resets a connection
+//! every 500 KB the engine receives (the binary retries with short waits:
+//! `EXOSH_RETRY_BASE_MS` ...), and checks that the retries are in the users' reports.
+//!
 //! The moments come from a seeded RNG: the seed is printed, and `EXOSH_KILL_SEED=<n>`
 //! replays a run.
 
@@ -14,6 +18,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::proxy::{FaultProxy, Faults};
 use common::{Dovecot, compare};
 
 const USERS: [&str; 4] = ["kim", "lou", "max", "ned"];
@@ -41,6 +46,9 @@ fn exosh(home: &Path, name: &str, script: &str) -> Child {
         .args(["-NoProfile", "-NonInteractive", "-File"])
         .arg(&file)
         .env("EXOSH_HOME", home)
+        .env("EXOSH_RETRY_BASE_MS", "20")
+        .env("EXOSH_RETRY_CAP_MS", "200")
+        .env("EXOSH_RETRY_MAX", "60")
         .env_remove("EXOSH_ENGINE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -78,6 +86,16 @@ fn integrity(path: &Path) -> String {
 
 #[test]
 fn twenty_kill_9s_at_random_moments_then_every_folder_equals_the_source() {
+    kills(None);
+}
+
+#[test]
+fn twenty_kill_9s_through_a_proxy_that_resets_every_500_kb() {
+    kills(Some(500_000));
+}
+
+/// The test, with the engine talking to Dovecot directly or through the fault proxy.
+fn kills(reset_every: Option<u64>) {
     let seed = std::env::var("EXOSH_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
     }) | 1;
@@ -88,9 +106,14 @@ fn twenty_kill_9s_at_random_moments_then_every_folder_equals_the_source() {
     let mut all = Vec::new();
     for (i, u) in USERS.iter().enumerate() {
         // 0.6-6.6 KB messages, and one each of 50 KB, 300 KB and 2 MB
-        all.push(common::generate(&src, u, PER_USER - 3, 90 + i as u64, &[50_000, 300_000, 2_000_000]));
+        // (through the proxy no message may be larger than the distance between resets)
+        let big: &[usize] =
+            if reset_every.is_some() { &[50_000, 150_000, 300_000] } else { &[50_000, 300_000, 2_000_000] };
+        all.push(common::generate(&src, u, PER_USER - 3, 90 + i as u64, big));
     }
     src.start();
+    let proxy = reset_every.map(|n| FaultProxy::start(src.port, Faults { reset_every: Some(n), ..Default::default() }));
+    let port = proxy.as_ref().map_or(src.port, |p| p.port);
     let tmp = tempfile::tempdir().expect("tmp");
     let home = tmp.path().join("home");
     let csv = tmp.path().join("users.csv");
@@ -111,7 +134,7 @@ fn twenty_kill_9s_at_random_moments_then_every_folder_equals_the_source() {
         "New-MigrationEndpoint -IMAP -Name EP -RemoteServer 127.0.0.1 -Port {} -Security None -SkipVerification | Out-Null\n\
          New-MigrationBatch -Name K20 -SourceEndpoint EP -CSVData ([System.IO.File]::ReadAllBytes('{}')) -AutoStart | Out-Null\n\
          Start-Sleep -Seconds 600\n",
-        src.port,
+        port,
         csv.display()
     ));
     let resume = "Get-MigrationBatch K20 | Out-Null\nStart-Sleep -Seconds 600\n";
@@ -171,6 +194,16 @@ fn twenty_kill_9s_at_random_moments_then_every_folder_equals_the_source() {
         assert_eq!(ids.len(), PER_USER, "{u}: every Message-ID once (seed {seed})");
         let src_ids: HashSet<String> = msgs.iter().filter_map(|m| message_id(&m.bytes)).collect();
         assert_eq!(ids, src_ids, "{u} (seed {seed})");
+    }
+    if let Some(p) = &proxy {
+        let resets = p.stats().resets.load(std::sync::atomic::Ordering::SeqCst);
+        println!("{resets} resets by the proxy");
+        assert!(resets > 0);
+        let out = exosh(&home, "report", "Get-MigrationUser -BatchId K20 | ForEach-Object { (Get-MigrationUserStatistics $_.Identity -IncludeReport).Report.Entries } | ForEach-Object { \"$_\" }\n")
+            .wait_with_output()
+            .expect("report run");
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(report.contains("The system will retry"), "{report}");
     }
     assert_eq!(integrity(&home.join("exosh.db")), "ok");
     assert_eq!(integrity(&home.join("engine-sync.db")), "ok");

@@ -289,3 +289,122 @@ fn max_concurrent_migrations_and_incremental_syncs_bound_the_passes_of_an_endpoi
     }
     src.stop();
 }
+
+/// Messages in `cur/` of a destination (tolerant of files moving while it counts).
+fn cur_files(root: &Path) -> usize {
+    let mut dirs = vec![root.to_path_buf()];
+    if let Ok(rd) = std::fs::read_dir(root) {
+        dirs.extend(rd.flatten().filter(|e| e.file_name().to_string_lossy().starts_with('.')).map(|e| e.path()));
+    }
+    dirs.iter().filter_map(|d| std::fs::read_dir(d.join("cur")).ok()).map(|rd| rd.flatten().count()).sum()
+}
+
+#[test]
+fn a_server_restart_mid_copy_is_retried_and_resumes_where_it_was() {
+    let mut src = Dovecot::new(&["yves"]);
+    let yves = common::generate(&src, "yves", 1500, 71, &[120_000, 300_000]);
+    src.start();
+    // a slow link, so that the restart lands mid-copy
+    let proxy = FaultProxy::start(src.port, Faults { delay: Some(Duration::from_millis(20)), ..Default::default() });
+    let dests = tempfile::tempdir().expect("dests");
+    let dest = dests.path().join("y");
+    let retry = RetryPolicy {
+        base: Duration::from_millis(100),
+        cap: Duration::from_secs(1),
+        max_retries: 30,
+        ..Default::default()
+    };
+    let engine = Engine::new(EngineConfig { retry, ..EngineConfig::default() }).expect("engine");
+    let sink = Arc::new(MemorySink::new());
+    let spec = BatchSpec {
+        batch_id: "restart".into(),
+        endpoint_id: "restart".into(),
+        max_concurrent_migrations: 1,
+        jobs: vec![job("restart", proxy.port, "yves", "secret", &dest)],
+    };
+    engine.start_batch(spec, sink.clone()).expect("start");
+    let deadline = Instant::now() + WAIT;
+    while cur_files(&dest) < 200 {
+        assert!(Instant::now() < deadline && engine.is_running("restart"), "the copy did not start");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let copied_at_stop = cur_files(&dest);
+    // the server crashes (its sessions die) and comes back
+    let t0 = Instant::now();
+    let killed = src.kill_sessions();
+    src.stop();
+    println!("stopped after {:?}", t0.elapsed());
+    std::thread::sleep(Duration::from_millis(500));
+    src.start();
+    println!("started after {:?}", t0.elapsed());
+    assert!(engine.wait_batch("restart", WAIT));
+    println!("synced after {:?}", t0.elapsed());
+
+    let p = engine.batch_progress("restart").expect("progress").users.remove(0);
+    println!(
+        "restart after {copied_at_stop} messages ({killed} sessions killed), {} retries",
+        engine.retries("restart")
+    );
+    assert!(killed >= 1);
+    assert!(copied_at_stop < yves.len(), "the restart came too late to test anything");
+    assert_eq!(p.state, UserState::Synced, "{:?}", p.error);
+    assert!(engine.retries("restart") >= 1);
+    assert_eq!(retry_notices(&sink.events()), engine.retries("restart") as usize);
+    assert_eq!(p.synced_items as usize, yves.len());
+    let problems = compare(&yves, &dest, |_| true);
+    assert!(problems.is_empty(), "{problems:#?}");
+    src.stop();
+}
+
+#[test]
+fn no_unavailable_at_logon_is_retried_until_the_server_can_authenticate_again() {
+    let mut src = Dovecot::new(&["zoe"]);
+    let zoe = common::generate(&src, "zoe", 60, 81, &[]);
+    src.start();
+    // the user database can't be read for a while: Dovecot answers
+    // "NO [UNAVAILABLE] Temporary authentication failure"
+    use std::os::unix::fs::PermissionsExt;
+    let users = src.path().join("users");
+    let mode = std::fs::metadata(&users).expect("users").permissions();
+    std::fs::set_permissions(&users, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let dests = tempfile::tempdir().expect("dests");
+    let retry = RetryPolicy {
+        base: Duration::from_millis(200),
+        cap: Duration::from_millis(400),
+        max_retries: 40,
+        ..Default::default()
+    };
+    let engine = Engine::new(EngineConfig { retry, ..EngineConfig::default() }).expect("engine");
+    let sink = Arc::new(MemorySink::new());
+    let spec = BatchSpec {
+        batch_id: "unavailable".into(),
+        endpoint_id: "unavailable".into(),
+        max_concurrent_migrations: 1,
+        jobs: vec![job("unavailable", src.port, "zoe", "secret", &dests.path().join("z"))],
+    };
+    engine.start_batch(spec, sink.clone()).expect("start");
+    let deadline = Instant::now() + WAIT;
+    while engine.retries("unavailable") < 2 {
+        assert!(Instant::now() < deadline && engine.is_running("unavailable"), "not retried: {:?}", sink.events());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::set_permissions(&users, mode).expect("chmod back");
+    assert!(engine.wait_batch("unavailable", WAIT));
+    let p = engine.batch_progress("unavailable").expect("progress").users.remove(0);
+    assert_eq!(p.state, UserState::Synced, "{:?}", p.error);
+    let first = sink
+        .events()
+        .into_iter()
+        .find_map(|e| match e {
+            Event::Status { state: UserState::Syncing, error: Some(e), .. } => Some(e),
+            _ => None,
+        })
+        .expect("a retry notice");
+    assert!(first.detail.contains("[UNAVAILABLE]"), "{first:?}");
+    assert!(
+        first.message.starts_with("Transient error AuthenticationErrorTransientException has occurred."),
+        "{first:?}"
+    );
+    assert!(compare(&zoe, &dests.path().join("z"), |_| true).is_empty());
+    src.stop();
+}

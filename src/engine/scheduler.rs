@@ -151,11 +151,11 @@ impl Drop for ActiveGuard {
 }
 
 /// Wraps a pass's sink: remembers the folder states the pass commits (where a retry
-/// resumes), and holds back the pass's final `Failed` status while a retry may follow.
+/// resumes), and holds back the pass's final `Failed` status when its error is
+/// transient (the retry loop decides whether it retries or reports it).
 struct RetrySink {
     inner: Arc<dyn ProgressSink>,
     folders: Mutex<Vec<FolderSyncState>>,
-    hold_failure: AtomicBool,
     held: Mutex<Option<MigrationError>>,
     /// The pass committed at least one message.
     progressed: AtomicBool,
@@ -167,7 +167,6 @@ impl ProgressSink for RetrySink {
     fn record(&self, event: &Event) -> Result<(), String> {
         if let Event::Status { state: UserState::Failed, error: Some(e), .. } = event
             && e.is_transient()
-            && self.hold_failure.load(Ordering::SeqCst)
         {
             if let Ok(mut h) = self.held.lock() {
                 *h = Some(e.clone());
@@ -232,11 +231,9 @@ async fn run_with_retries(ctx: Arc<JobCtx>, policy: RetryPolicy, retries: Arc<At
     let mut spec = ctx.spec.clone();
     let mut n = 0u32;
     loop {
-        let may_retry = n < policy.max_retries && first.elapsed() < policy.max_total;
         let sink = Arc::new(RetrySink {
             inner: ctx.sink.clone(),
             folders: Mutex::new(spec.previous.clone()),
-            hold_failure: AtomicBool::new(may_retry),
             held: Mutex::new(None),
             progressed: AtomicBool::new(false),
         });
@@ -247,6 +244,14 @@ async fn run_with_retries(ctx: Arc<JobCtx>, policy: RetryPolicy, retries: Arc<At
         if sink.progressed.load(Ordering::SeqCst) {
             n = 0;
             first = Instant::now();
+        }
+        if n >= policy.max_retries || first.elapsed() >= policy.max_total {
+            let _ = ctx.sink.record(&Event::Status {
+                job_id: spec.job_id.clone(),
+                state: UserState::Failed,
+                error: Some(error),
+            });
+            return;
         }
         n += 1;
         retries.fetch_add(1, Ordering::SeqCst);

@@ -380,6 +380,7 @@ async fn sync_folder(
     }
     metas.sort_unstable();
     metas.dedup_by_key(|m| m.0);
+    listing_complete(host, session, prev, &metas, &mb).await?;
 
     let limits = ctx.spec.limits;
     let mut to_copy: Vec<(u32, u64)> = Vec::with_capacity(metas.len());
@@ -547,6 +548,35 @@ fn spawn_flush(
         let _ = done_tx.send(result.is_ok());
         result
     })
+}
+
+/// The size listing (`UID FETCH prev+1:* (UID RFC822.SIZE)`) ends quietly on a tagged NO
+/// or a closed connection too: when it looks short (fewer messages than EXISTS on a first
+/// pass, or none up to UIDNEXT - 1), ask UID SEARCH, whose status async-imap checks.
+async fn listing_complete(
+    host: &str,
+    session: &mut ImapSession,
+    prev: u32,
+    metas: &[(u32, u64)],
+    mb: &async_imap::types::Mailbox,
+) -> Result<(), MigrationError> {
+    let listed_last = metas.last().map_or(prev, |m| m.0).max(prev);
+    let expected_last = mb.uid_next.map_or(0, |n| n.saturating_sub(1));
+    let short = prev == 0 && metas.len() < mb.exists as usize;
+    if mb.exists == 0 || (!short && listed_last >= expected_last) {
+        return Ok(());
+    }
+    let found = with_timeout(host, session.uid_search(format!("UID {}:*", listed_last.saturating_add(1))))
+        .await?
+        .map_err(|e| imap_err(host, e))?;
+    let unlisted = found.iter().filter(|u| **u > listed_last).count();
+    if unlisted > 0 {
+        return Err(MigrationError::protocol(
+            host,
+            format!("The server's list of messages ended early; {unlisted} message(s) not listed."),
+        ));
+    }
+    Ok(())
 }
 
 /// After a FETCH of `requested` returned only `delivered` (in UID order): the messages
