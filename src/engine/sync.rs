@@ -245,8 +245,10 @@ async fn worker(ctx: Arc<JobCtx>, state: Arc<PassState>, mut session: ImapSessio
                 }
             }
             Err(e) => {
+                // a permanent error wins over a transient one: the pass must not be
+                // retried over a failure that left files behind
                 if let Ok(mut f) = state.fatal.lock()
-                    && f.is_none()
+                    && f.as_ref().is_none_or(|first| first.is_transient() && !e.is_transient())
                 {
                     *f = Some(e);
                 }
