@@ -241,6 +241,38 @@ fn a_bad_password_fails_at_once_while_refused_and_cut_connections_are_retried() 
     let problems = compare(&xena, &dests.path().join("x"), |_| true);
     assert!(problems.is_empty(), "{problems:#?}");
 
+    // transient: clean closes right after a FETCH response, which async-imap reports as
+    // the normal end of the FETCH: the engine notices what didn't come
+    let between = FaultProxy::start(
+        src.port,
+        Faults { truncate_every: Some(150_000), at_response_end: true, ..Default::default() },
+    );
+    let (p, events) =
+        run_one(&engine, "between", job("between", between.port, "xena", "secret", &dests.path().join("b")));
+    assert_eq!(p.state, UserState::Synced, "{:?}", p.error);
+    assert!(between.faults_injected() >= 3, "{}", between.faults_injected());
+    assert!(retry_notices(&events) >= 1);
+    let problems = compare(&xena, &dests.path().join("b"), |_| true);
+    if !problems.is_empty() {
+        for e in &events {
+            match e {
+                Event::Committed { commit, .. } => println!(
+                    "DEBUG commit {} v{} hi{} copied {:?} skipped {}",
+                    commit.folder.source_name,
+                    commit.uid_validity,
+                    commit.highest_uid,
+                    commit.copied.iter().map(|c| c.uid).collect::<Vec<_>>(),
+                    commit.skipped.len()
+                ),
+                Event::Status { state, error, .. } => {
+                    println!("DEBUG status {state:?} {:?}", error.as_ref().map(|e| &e.detail))
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+
     // transient, but it never gets better: the user fails after the retries with the
     // last error's message
     let dead = FaultProxy::start(src.port, Faults { refuse_first: usize::MAX, ..Default::default() });

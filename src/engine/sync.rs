@@ -150,6 +150,8 @@ async fn run_job_inner(ctx: &Arc<JobCtx>) -> Result<UserState, MigrationError> {
             });
         }
     }
+    // the LIST answer also ends quietly at EOF: a checked NOOP tells a complete one
+    with_timeout(&host, session.run_command_and_check_ok("NOOP")).await?.map_err(|e| imap_err(&host, e))?;
     let format = AdminFormat::detect(&ctx.spec.credentials);
     let root = match &format {
         AdminFormat::UserRoot { root } => {
@@ -340,7 +342,11 @@ async fn sync_folder(
         }
         Err(e) => return Err(imap_err(host, e)),
     };
-    let uid_validity = mb.uid_validity.unwrap_or(0);
+    // async-imap answers an EXAMINE cut short by EOF with an empty mailbox: without the
+    // UIDVALIDITY every IMAP4rev1 server sends, nothing may be recorded for the folder
+    let Some(uid_validity) = mb.uid_validity else {
+        return Err(MigrationError::protocol(host, format!("EXAMINE of '{}' got no UIDVALIDITY", info.source_name)));
+    };
     let prev = ctx
         .spec
         .previous
@@ -554,7 +560,8 @@ fn spawn_flush(
 
 /// The size listing (`UID FETCH prev+1:* (UID RFC822.SIZE)`) ends quietly on a tagged NO
 /// or a closed connection too: when it looks short (fewer messages than EXISTS on a first
-/// pass, or none up to UIDNEXT - 1), ask UID SEARCH, whose status async-imap checks.
+/// pass, or none up to UIDNEXT - 1), ask UID SEARCH, and a NOOP whose tagged OK is
+/// checked (async-imap's SEARCH and `noop()` also take EOF for the end of the answer).
 async fn listing_complete(
     host: &str,
     session: &mut ImapSession,
@@ -571,6 +578,7 @@ async fn listing_complete(
     let found = with_timeout(host, session.uid_search(format!("UID {}:*", listed_last.saturating_add(1))))
         .await?
         .map_err(|e| imap_err(host, e))?;
+    with_timeout(host, session.run_command_and_check_ok("NOOP")).await?.map_err(|e| imap_err(host, e))?;
     let unlisted = found.iter().filter(|u| **u > listed_last).count();
     if unlisted > 0 {
         return Err(MigrationError::protocol(
@@ -668,7 +676,8 @@ async fn refused_uids(
             ),
         )
     };
-    with_timeout(host, session.noop()).await?.map_err(|e| lost(&e.to_string()))?;
+    // (async-imap's `noop()` takes EOF for the end of the answer: check the tagged OK)
+    with_timeout(host, session.run_command_and_check_ok("NOOP")).await?.map_err(|e| lost(&e.to_string()))?;
     // which of them still exist
     let set: Vec<u32> = missing.iter().map(|m| m.0).collect();
     let mut exists = std::collections::HashSet::new();
@@ -681,7 +690,7 @@ async fn refused_uids(
             }
         }
     }
-    with_timeout(host, session.noop()).await?.map_err(|e| lost(&e.to_string()))?;
+    with_timeout(host, session.run_command_and_check_ok("NOOP")).await?.map_err(|e| lost(&e.to_string()))?;
     Ok(missing
         .iter()
         .filter(|(u, _)| exists.contains(u))

@@ -21,6 +21,9 @@ pub struct Faults {
     pub reset_every: Option<u64>,
     /// Close (FIN, a clean end of stream) the connection that carries byte n * this.
     pub truncate_every: Option<u64>,
+    /// With `truncate_every`: cut only between two untagged responses (after `)\r\n`
+    /// followed by `* `), the case async-imap reports as a normal end of the FETCH.
+    pub at_response_end: bool,
     /// Reset this many new connections right after accepting them.
     pub refuse_first: usize,
     /// Sleep this long before forwarding each chunk from the server.
@@ -180,7 +183,8 @@ fn serve(sh: Arc<Shared>, client: TcpStream) {
         let allowed = faults.max_faults.is_none_or(|m| injected < m);
         let fault_at = {
             let mut next = sh.next_fault.lock().map(|g| *g).unwrap_or(None);
-            let hit = next.filter(|at| *at <= after && allowed);
+            let boundary = !faults.at_response_end || response_end(&buf[..n]).is_some();
+            let hit = next.filter(|at| *at <= after && allowed && boundary);
             if let (Some(at), Some(every)) = (hit, faults.reset_every.or(faults.truncate_every)) {
                 next = Some(at.max(before) + every);
                 if let Ok(mut g) = sh.next_fault.lock() {
@@ -196,8 +200,12 @@ fn serve(sh: Arc<Shared>, client: TcpStream) {
                 }
             }
             Some(at) => {
-                // forward up to the fault point, then cut
-                let keep = usize::try_from(at.saturating_sub(before)).unwrap_or(n).min(n);
+                // forward up to the fault point (or the whole chunk), then cut
+                let keep = if faults.at_response_end {
+                    response_end(&buf[..n]).unwrap_or(n)
+                } else {
+                    usize::try_from(at.saturating_sub(before)).unwrap_or(n).min(n)
+                };
                 let _ = c_write.write_all(&buf[..keep]);
                 let _ = c_write.flush();
                 if faults.reset_every.is_some() {
@@ -220,4 +228,9 @@ fn serve(sh: Arc<Shared>, client: TcpStream) {
     let _ = up.join();
     // the last descriptor of the client socket closes here (RST after a reset)
     drop(c_write);
+}
+
+/// Where the last complete untagged response in `chunk` ends, when another one follows it.
+fn response_end(chunk: &[u8]) -> Option<usize> {
+    chunk.windows(5).rposition(|w| w == b")\r\n* ").map(|p| p + 3)
 }
