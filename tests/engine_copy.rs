@@ -178,7 +178,9 @@ fn every_security_mode_and_admin_login_with_failures_beside() {
         // the same over STARTTLS (certificate refusals: tests/engine_tls.rs)
         job("tls-untrusted", server(src.port, Security::Tls, false, basic), "user006", "secret", &d(7)),
     ];
-    let engine = Engine::new(EngineConfig::default()).expect("engine");
+    // a refused connection is transient: retried twice, quickly, then the user fails
+    let retry = exosh::engine::RetryPolicy { base: Duration::from_millis(10), max_retries: 2, ..Default::default() };
+    let engine = Engine::new(EngineConfig { retry, ..EngineConfig::default() }).expect("engine");
     let sink = Arc::new(MemorySink::new());
     let p = run(&engine, "b2", 2, jobs, sink.clone());
     for (id, idx, dir) in

@@ -570,6 +570,21 @@ fn max_concurrent(ep: &MigrationEndpoint) -> usize {
     }
 }
 
+fn max_incremental(ep: &MigrationEndpoint) -> usize {
+    match ep.max_concurrent_incremental_syncs {
+        Unlimited::Unlimited => UNLIMITED_CONCURRENCY,
+        Unlimited::Value(n) => usize::try_from(n).unwrap_or(UNLIMITED_CONCURRENCY).max(1),
+    }
+}
+
+/// The engine's concurrency key of an endpoint's passes: initial syncs (resumed ones too)
+/// share the endpoint's MaxConcurrentMigrations, incremental passes (a user whose initial
+/// sync completed: LastSuccessfulSyncTimestamp set) its MaxConcurrentIncrementalSyncs, across every batch of the endpoint
+/// in this process. `Engine::concurrency(key)` tells how many run.
+pub fn concurrency_key(endpoint: Uuid, incremental: bool) -> String {
+    if incremental { format!("{endpoint}/incremental") } else { endpoint.to_string() }
+}
+
 /// Persists the engine's events of one user through the tenant store.
 struct StoreSink {
     store: Arc<dyn TenantStore>,
@@ -853,10 +868,12 @@ impl Bridge {
                 set.insert(j.0);
             }
         }
-        let endpoint_id = work.endpoint.guid.to_string();
-        let max = max_concurrent(&work.endpoint);
+        // users past their initial sync count against MaxConcurrentIncrementalSyncs
+        let initial_done: HashSet<Uuid> =
+            work.users.iter().filter(|u| u.last_successful_sync.is_some()).map(|u| u.user_guid).collect();
         let mut started = Vec::new();
         for ((user, incremental), job) in jobs {
+            let after_initial = initial_done.contains(&user);
             let sink: Arc<dyn ProgressSink> = Arc::new(StoreSink {
                 store: self.store.clone(),
                 db: self.db.clone(),
@@ -866,8 +883,12 @@ impl Bridge {
             });
             let spec = BatchSpec {
                 batch_id: user.to_string(),
-                endpoint_id: endpoint_id.clone(),
-                max_concurrent_migrations: max,
+                endpoint_id: concurrency_key(work.endpoint.guid, after_initial),
+                max_concurrent_migrations: if after_initial {
+                    max_incremental(&work.endpoint)
+                } else {
+                    max_concurrent(&work.endpoint)
+                },
                 jobs: vec![job],
             };
             match self.engine.start_batch(spec, sink) {
@@ -1123,6 +1144,7 @@ pub fn attach(tenant: Tenant, home: &Path) -> Tenant {
 pub fn attach_bridge(tenant: Tenant, home: &Path) -> Result<(Tenant, Arc<Bridge>), String> {
     let config = EngineConfig {
         worker_threads: std::env::var("EXOSH_ENGINE_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(2),
+        retry: super::scheduler::RetryPolicy::from_env(),
         ..EngineConfig::default()
     };
     let bridge = Bridge::new(tenant.store.clone(), home, config)?;

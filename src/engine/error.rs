@@ -159,6 +159,50 @@ impl MigrationError {
     }
 }
 
+/// IMAP response codes (RFC 5530) and texts that say "try again later".
+const TRANSIENT_CODES: [&str; 3] = ["[UNAVAILABLE]", "[LIMIT]", "[INUSE]"];
+/// I/O causes of a TLS failure that a new connection may not meet again.
+const TRANSIENT_IO: [&str; 8] =
+    ["reset", "eof", "broken pipe", "aborted", "timed out", "connection closed", "unexpected end", "os error"];
+
+impl MigrationError {
+    /// True when the same work may succeed on a new connection a little later (Exchange's
+    /// `...TransientException`s): refused, reset or timed-out connections, a connection
+    /// lost mid-command or mid-literal, `BYE`, TLS handshakes cut by I/O errors, and
+    /// `NO [UNAVAILABLE]` / `[LIMIT]` / `[INUSE]` answers (also at logon
+    /// or on SELECT). Permanent: refused credentials, a refused certificate or no common
+    /// TLS algorithm, a folder the server will not open, a destination that can't be
+    /// written, a state that can't be saved.
+    pub fn is_transient(&self) -> bool {
+        let detail = self.detail.to_ascii_uppercase();
+        let coded = TRANSIENT_CODES.iter().any(|c| detail.contains(c))
+            || detail.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "BYE");
+        match self.kind {
+            ErrorKind::ConnectionFailed | ErrorKind::Timeout | ErrorKind::Protocol => true,
+            ErrorKind::Tls => {
+                let d = self.detail.to_ascii_lowercase();
+                // the cause is the last line of the detail
+                let cause = d.lines().last().unwrap_or("");
+                !cause.contains("certificate") && TRANSIENT_IO.iter().any(|t| cause.contains(t))
+            }
+            ErrorKind::Logon | ErrorKind::Folder => coded,
+            ErrorKind::Destination | ErrorKind::Sink => false,
+        }
+    }
+
+    /// Exchange's name of the failure class, for reports (`Transient error X has occurred`).
+    pub fn exception_name(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::ConnectionFailed => "MigrationServerConnectionFailedException",
+            ErrorKind::Timeout => "MigrationServerConnectionTimeoutException",
+            ErrorKind::Tls => "SslStreamFailureException",
+            ErrorKind::Logon => "AuthenticationErrorTransientException",
+            ErrorKind::Folder | ErrorKind::Protocol => "RemoteNetworkErrorTransientException",
+            ErrorKind::Destination | ErrorKind::Sink => "MigrationPermanentException",
+        }
+    }
+}
+
 impl fmt::Display for MigrationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -166,3 +210,42 @@ impl fmt::Display for MigrationError {
 }
 
 impl std::error::Error for MigrationError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transient_and_permanent_errors_are_told_apart() {
+        let transient = [
+            MigrationError::connection("h", "Connection refused (os error 111)"),
+            MigrationError::connection("h", "Connection reset by peer (os error 104)"),
+            MigrationError::timeout("h", 300),
+            MigrationError::protocol("h", "io: bytes remaining in stream"),
+            MigrationError::protocol("h", "Connection Lost"),
+            MigrationError::tls("h", "tls handshake eof"),
+            MigrationError::tls("h", "Connection reset by peer (os error 104)"),
+            MigrationError::logon("No Response: [UNAVAILABLE] Temporary authentication failure."),
+            MigrationError::logon("* BYE Maximum number of connections from user+IP exceeded"),
+            MigrationError::folder("Inbox", "No Response: [LIMIT] Too many open folders"),
+            MigrationError::folder("Inbox", "No Response: [INUSE] Mailbox is locked"),
+        ];
+        for e in &transient {
+            assert!(e.is_transient(), "{e:?}");
+        }
+        let permanent = [
+            MigrationError::logon("No Response: [AUTHENTICATIONFAILED] Authentication failed."),
+            MigrationError::tls("h", "invalid peer certificate: UnknownIssuer"),
+            MigrationError::tls("h", "received fatal alert: HandshakeFailure"),
+            MigrationError::tls("h", "the server does not offer STARTTLS"),
+            MigrationError::folder("Receipts", "No Response: Permission denied"),
+            MigrationError::folder("Broken", "No Response: [SERVERBUG] Internal error occurred."),
+            MigrationError::folder("Goodbye", "No Response: Mailbox doesn't exist: Goodbye"),
+            MigrationError::destination("No space left on device (os error 28)"),
+            MigrationError::sink("database is locked"),
+        ];
+        for e in &permanent {
+            assert!(!e.is_transient(), "{e:?}");
+        }
+    }
+}

@@ -40,7 +40,7 @@ pub mod sync;
 
 pub use availability::{AvailabilityOutcome, AvailabilityResult, test_server_availability};
 pub use error::{ErrorKind, MigrationError};
-pub use scheduler::{BatchProgress, Engine, EngineConfig};
+pub use scheduler::{BatchProgress, Engine, EngineConfig, RetryPolicy};
 pub use sink::{
     CopiedItem, Event, FolderCommit, FolderInfo, MapQuery, MappedMessage, MemorySink, MessageIdentity, ProgressSink,
     Rematched, RenamedFile, SkipReason, SkippedItem, SourceScan, UserProgress, UserState,

@@ -160,6 +160,8 @@ async fn run_job_inner(ctx: &Arc<JobCtx>) -> Result<UserState, MigrationError> {
             });
         }
     }
+    // the LIST answer also ends quietly at EOF: a checked NOOP tells a complete one
+    with_timeout(&host, session.run_command_and_check_ok("NOOP")).await?.map_err(|e| imap_err(&host, e))?;
     let format = AdminFormat::detect(&ctx.spec.credentials);
     let root = match &format {
         AdminFormat::UserRoot { root } => {
@@ -288,8 +290,10 @@ async fn worker(ctx: Arc<JobCtx>, state: Arc<PassState>, mut session: ImapSessio
                 }
             }
             Err(e) => {
+                // a permanent error wins over a transient one: the pass must not be
+                // retried over a failure that left files behind
                 if let Ok(mut f) = state.fatal.lock()
-                    && f.is_none()
+                    && f.as_ref().is_none_or(|first| first.is_transient() && !e.is_transient())
                 {
                     *f = Some(e);
                 }
@@ -381,7 +385,11 @@ async fn sync_folder(
         }
         Err(e) => return Err(imap_err(host, e)),
     };
-    let uid_validity = mb.uid_validity.unwrap_or(0);
+    // async-imap answers an EXAMINE cut short by EOF with an empty mailbox: without the
+    // UIDVALIDITY every IMAP4rev1 server sends, nothing may be recorded for the folder
+    let Some(uid_validity) = mb.uid_validity else {
+        return Err(MigrationError::protocol(host, format!("EXAMINE of '{}' got no UIDVALIDITY", info.source_name)));
+    };
     let modseq_now = if ctx.tuning.condstore { mb.highest_modseq } else { None };
     let previous = folder.previous.clone();
     let root = ctx.spec.destination.clone();
@@ -430,6 +438,7 @@ async fn sync_folder(
     }
     metas.sort_unstable();
     metas.dedup_by_key(|m| m.0);
+    listing_complete(host, session, prev, &metas, &mb).await?;
     let seen_upto = metas.last().map(|m| m.0).unwrap_or(prev).max(prev);
     // UIDs that already have a UID map row (re-matched, or committed by a pass that
     // died before its folder state moved on) are never copied again
@@ -470,7 +479,10 @@ async fn sync_folder(
     let mut flushed_upto = prev;
     let tuning = ctx.tuning;
     let mut chunk_start = 0;
-    while chunk_start < to_copy.len() && !stopped {
+    // A transient failure mid-copy: the complete messages already received are still
+    // committed below, so the retry fetches only what is left.
+    let mut failure: Option<MigrationError> = None;
+    'chunks: while chunk_start < to_copy.len() && !stopped {
         // Large messages travel alone, one at a time across the whole engine, so that at
         // most one of them is in memory at once (peak RSS stays bounded).
         let big = to_copy[chunk_start].1 > BIG_MESSAGE;
@@ -491,12 +503,30 @@ async fn sync_folder(
         let uids: Vec<u32> = to_copy[chunk_start..chunk_end].iter().map(|m| m.0).collect();
         chunk_start = chunk_end;
         let _gate = if big { BIG_GATE.acquire().await.ok() } else { None };
-        let mut stream = with_timeout(host, session.uid_fetch(uid_set(&uids), "(UID FLAGS INTERNALDATE BODY.PEEK[])"))
-            .await?
-            .map_err(|e| imap_err(host, e))?;
-        while let Some(item) = with_timeout(host, stream.next()).await? {
-            let f = item.map_err(|e| imap_err(host, e))?;
+        let fetch = session.uid_fetch(uid_set(&uids), "(UID FLAGS INTERNALDATE BODY.PEEK[])");
+        let mut stream = match with_timeout(host, fetch).await.and_then(|r| r.map_err(|e| imap_err(host, e))) {
+            Ok(s) => s,
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        };
+        let mut delivered: Vec<u32> = Vec::with_capacity(uids.len());
+        loop {
+            let f = match with_timeout(host, stream.next()).await {
+                Ok(Some(Ok(f))) => f,
+                Ok(None) => break,
+                Ok(Some(Err(e))) => {
+                    failure = Some(imap_err(host, e));
+                    break 'chunks;
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    break 'chunks;
+                }
+            };
             let (Some(uid), Some(body)) = (f.uid, f.body()) else { continue };
+            delivered.push(uid);
             let flags = flag_strings(&f);
             let date = f.internal_date().map(|d| d.timestamp()).unwrap_or_else(|| chrono::Utc::now().timestamp());
             let p = mdf.write_tmp(uid, body, date, &flags).map_err(|e| MigrationError::destination(e.to_string()))?;
@@ -520,6 +550,32 @@ async fn sync_folder(
                 break;
             }
         }
+        drop(stream);
+        if !stopped {
+            // async-imap ends a FETCH stream quietly on a tagged NO/BAD or on EOF between
+            // responses (BYE): never take a short answer for a complete one.
+            let requested = &to_copy[chunk_start - uids.len()..chunk_start];
+            let (holes, cut) = missing_uids(ctx, session, info, requested, &delivered).await;
+            skipped_items.extend(holes);
+            skipped_items.make_contiguous().sort_by_key(|s| s.uid);
+            if let Some(e) = cut {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
+    if let Some(e) = failure {
+        mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
+        let upto = pending.last().map(|p| p.uid).unwrap_or(flushed_upto).max(flushed_upto);
+        let mut commit = base_commit(upto);
+        while skipped_items.front().is_some_and(|s| s.uid <= upto) {
+            if let Some(s) = skipped_items.pop_front() {
+                commit.skipped.push(s);
+            }
+        }
+        flushes.push(ctx, &mdf, pending, commit).await?;
+        flushes.drain().await?;
+        return Err(e);
     }
     mdf.save_keywords().map_err(|e| MigrationError::destination(e.to_string()))?;
     let last_uid =
@@ -886,6 +942,146 @@ fn spawn_flush(
         let _ = done_tx.send(result.is_ok());
         result
     })
+}
+
+/// The size listing (`UID FETCH prev+1:* (UID RFC822.SIZE)`) ends quietly on a tagged NO
+/// or a closed connection too: when it looks short (fewer messages than EXISTS on a first
+/// pass, or none up to UIDNEXT - 1), ask UID SEARCH, and a NOOP whose tagged OK is
+/// checked (async-imap's SEARCH and `noop()` also take EOF for the end of the answer).
+async fn listing_complete(
+    host: &str,
+    session: &mut ImapSession,
+    prev: u32,
+    metas: &[(u32, u64)],
+    mb: &async_imap::types::Mailbox,
+) -> Result<(), MigrationError> {
+    let listed_last = metas.last().map_or(prev, |m| m.0).max(prev);
+    let expected_last = mb.uid_next.map_or(0, |n| n.saturating_sub(1));
+    let short = prev == 0 && metas.len() < mb.exists as usize;
+    if mb.exists == 0 || (!short && listed_last >= expected_last) {
+        return Ok(());
+    }
+    let found = with_timeout(host, session.uid_search(format!("UID {}:*", listed_last.saturating_add(1))))
+        .await?
+        .map_err(|e| imap_err(host, e))?;
+    with_timeout(host, session.run_command_and_check_ok("NOOP")).await?.map_err(|e| imap_err(host, e))?;
+    let unlisted = found.iter().filter(|u| **u > listed_last).count();
+    if unlisted > 0 {
+        return Err(MigrationError::protocol(
+            host,
+            format!("The server's list of messages ended early; {unlisted} message(s) not listed."),
+        ));
+    }
+    Ok(())
+}
+
+/// After a FETCH of `requested` returned only `delivered` (in UID order): the messages
+/// the server refused in the middle of the set, below the last delivered UID (skipped
+/// items with their reason; nothing for messages expunged meanwhile), and a transient
+/// error when the connection is gone or the answer was cut short (a message above the
+/// last delivered UID missing), so the retry resumes after the last delivered message.
+async fn missing_uids(
+    ctx: &JobCtx,
+    session: &mut ImapSession,
+    info: &super::sink::FolderInfo,
+    requested: &[(u32, u64)],
+    delivered: &[u32],
+) -> (Vec<SkippedItem>, Option<MigrationError>) {
+    let last = delivered.iter().copied().max().unwrap_or(0);
+    match refused_uids(ctx, session, info, requested, delivered).await {
+        Err(e) => {
+            // nothing is known of the holes: keep them as skipped, with the reason
+            let holes: Vec<(u32, u64, SkipReason)> = requested
+                .iter()
+                .filter(|(u, _)| *u < last && !delivered.contains(u))
+                .map(|&(u, size)| (u, size, SkipReason::Unavailable))
+                .collect();
+            (plain_skips(ctx, info, &holes), Some(e))
+        }
+        Ok(refused) => {
+            let (holes, tail): (Vec<_>, Vec<_>) = refused.into_iter().partition(|(u, _, _)| *u < last);
+            let cut = (!tail.is_empty()).then(|| {
+                MigrationError::protocol(
+                    ctx.spec.server.host.as_str(),
+                    format!(
+                        "The server ended the FETCH of '{}' early (NO, BYE or a closed connection); {} message(s) not received.",
+                        info.target_name,
+                        tail.len()
+                    ),
+                )
+            });
+            match describe_skips(ctx, session, info, &holes).await {
+                Ok(items) => (items, cut),
+                Err(e) => (plain_skips(ctx, info, &holes), cut.or(Some(e))),
+            }
+        }
+    }
+}
+
+/// Skipped items without header details.
+fn plain_skips(ctx: &JobCtx, info: &super::sink::FolderInfo, skips: &[(u32, u64, SkipReason)]) -> Vec<SkippedItem> {
+    let limits = ctx.spec.limits;
+    skips
+        .iter()
+        .map(|&(uid, size, reason)| SkippedItem {
+            reason,
+            folder: info.target_name.clone(),
+            uid,
+            subject: String::new(),
+            sender: String::new(),
+            size,
+            date_received: None,
+            failure: reason
+                .failure(size, if reason == SkipReason::TooLarge { limits.max_message_size } else { limits.max_items }),
+        })
+        .collect()
+}
+
+/// The UIDs of `requested` not in `delivered` that still exist at the source, checking
+/// first that the connection is alive.
+async fn refused_uids(
+    ctx: &JobCtx,
+    session: &mut ImapSession,
+    info: &super::sink::FolderInfo,
+    requested: &[(u32, u64)],
+    delivered: &[u32],
+) -> Result<Vec<(u32, u64, SkipReason)>, MigrationError> {
+    let host = ctx.spec.server.host.as_str();
+    let got: std::collections::HashSet<u32> = delivered.iter().copied().collect();
+    let missing: Vec<(u32, u64)> = requested.iter().copied().filter(|(u, _)| !got.contains(u)).collect();
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lost = |what: &str| {
+        MigrationError::protocol(
+            host,
+            format!(
+                "The server ended the FETCH of '{}' early ({what}); {} message(s) not received.",
+                info.target_name,
+                missing.len()
+            ),
+        )
+    };
+    // (async-imap's `noop()` takes EOF for the end of the answer: check the tagged OK)
+    with_timeout(host, session.run_command_and_check_ok("NOOP")).await?.map_err(|e| lost(&e.to_string()))?;
+    // which of them still exist
+    let set: Vec<u32> = missing.iter().map(|m| m.0).collect();
+    let mut exists = std::collections::HashSet::new();
+    {
+        let mut stream =
+            with_timeout(host, session.uid_fetch(uid_set(&set), "(UID)")).await?.map_err(|e| imap_err(host, e))?;
+        while let Some(item) = with_timeout(host, stream.next()).await? {
+            if let Some(uid) = item.map_err(|e| imap_err(host, e))?.uid {
+                exists.insert(uid);
+            }
+        }
+    }
+    with_timeout(host, session.run_command_and_check_ok("NOOP")).await?.map_err(|e| lost(&e.to_string()))?;
+    Ok(missing
+        .iter()
+        .filter(|(u, _)| exists.contains(u))
+        .map(|&(u, size)| (u, size, SkipReason::Unavailable))
+        .collect())
 }
 
 /// Fetch headers of skipped messages for their subject and sender.

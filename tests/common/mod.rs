@@ -3,6 +3,8 @@
 //! Needs only Dovecot (dovecot-imapd) and openssl installed; nothing under /etc is used.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
@@ -220,6 +222,26 @@ service doveadm {{
 
     fn master_pid(&self) -> Option<i32> {
         fs::read_to_string(self.path().join("run/master.pid")).ok()?.trim().parse().ok()
+    }
+
+    /// Kills (SIGKILL) this instance's `imap` session processes, as a crash of the server
+    /// would; returns how many. (Dovecot's own shutdown lets busy sessions finish.)
+    pub fn kill_sessions(&self) -> usize {
+        let Some(master) = self.master_pid() else { return 0 };
+        let mut killed = 0;
+        for e in fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else { continue };
+            let stat = fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+            // pid (comm) state ppid ...
+            let Some((comm, rest)) = stat.split_once(") ") else { continue };
+            let ppid = rest.split_whitespace().nth(1).and_then(|p| p.parse::<i32>().ok());
+            if ppid == Some(master) && comm.ends_with("(imap") {
+                // SAFETY: a child of this instance's master, checked just above.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                killed += 1;
+            }
+        }
+        killed
     }
 
     pub fn stop(&mut self) {
