@@ -530,6 +530,9 @@ fn md_set_index(a: &PsArray, idx: &Value, v: Value) -> R<()> {
     Ok(())
 }
 
+/// The most elements `New-Object 'T[,]'` allocates (the range operator's limit too).
+const MAX_ARRAY_ITEMS: usize = 50_000_000;
+
 /// The value a new array element starts with (`default(T)`).
 fn default_of(t: &PsType) -> Value {
     if t.is_numeric() {
@@ -2898,12 +2901,15 @@ pub fn construct(cx: &mut Interp, t: &PsType, args: Vec<Value>) -> R<Value> {
             // New-Object 'int[,]' 2,3 passes its lengths as one list.
             let lens = if n == 1 && arg(&args, 0).is_enumerable() { arg(&args, 0).to_list() } else { args.clone() };
             if lens.len() != *rank {
-                return Err(method_exception(
-                    "new",
-                    lens.len(),
-                    "System.Management.Automation.MethodException",
-                    &format!("Cannot find an overload for \"new\" and the argument count: \"{}\".", lens.len()),
-                ));
+                return Err(Flow::error(ErrorRecord::new(
+                    Exception::new(
+                        "System.Management.Automation.MethodException",
+                        format!("Cannot find an overload for \"new\" and the argument count: \"{}\".", lens.len()),
+                    ),
+                    "MethodCountCouldNotFindBest",
+                    "InvalidOperation",
+                    Value::Null,
+                )));
             }
             let mut dims = Vec::with_capacity(lens.len());
             let mut total: usize = 1;
@@ -2911,15 +2917,15 @@ pub fn construct(cx: &mut Interp, t: &PsType, args: Vec<Value>) -> R<Value> {
                 let d = to_num(l).and_then(|x| x.as_i64()).unwrap_or(-1);
                 let d = usize::try_from(d).map_err(|_| {
                     method_exception(
-                        "new",
+                        ".ctor",
                         lens.len(),
                         "System.OverflowException",
                         "Arithmetic operation resulted in an overflow.",
                     )
                 })?;
-                total = total.checked_mul(d).filter(|t| *t <= 256 * 1024 * 1024).ok_or_else(|| {
+                total = total.checked_mul(d).filter(|t| *t <= MAX_ARRAY_ITEMS).ok_or_else(|| {
                     method_exception(
-                        "new",
+                        ".ctor",
                         lens.len(),
                         "System.OutOfMemoryException",
                         "Array dimensions exceeded supported range.",

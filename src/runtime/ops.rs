@@ -666,4 +666,103 @@ mod tests {
         assert!(eq_scalar(&Value::Int(1), &Value::str("1"), false));
         assert_eq!(compare(&Value::str("abc"), &Value::str("bbc"), false).unwrap(), Ordering::Less);
     }
+
+    use proptest::prelude::*;
+
+    type BinOp = fn(&Value, &Value) -> R<Value>;
+
+    /// A value of one of PowerShell's integer types with its exact value.
+    fn int_value() -> impl Strategy<Value = (Value, i128)> {
+        prop_oneof![
+            any::<i8>().prop_map(|x| (Value::SByte(x), i128::from(x))),
+            any::<u8>().prop_map(|x| (Value::Byte(x), i128::from(x))),
+            any::<i16>().prop_map(|x| (Value::Int16(x), i128::from(x))),
+            any::<u16>().prop_map(|x| (Value::UInt16(x), i128::from(x))),
+            any::<i32>().prop_map(|x| (Value::Int(x), i128::from(x))),
+            any::<u32>().prop_map(|x| (Value::UInt32(x), i128::from(x))),
+            any::<i64>().prop_map(|x| (Value::Long(x), i128::from(x))),
+            any::<u64>().prop_map(|x| (Value::UInt64(x), i128::from(x))),
+            any::<i64>().prop_map(|x| (Value::bigint(BigInt::from(x)), i128::from(x))),
+            (-3i32..3).prop_map(|x| (Value::Int(x), i128::from(x))),
+        ]
+    }
+
+    /// The type pwsh's binder computes in for two integer operands, and its range.
+    fn expected(l: &Value, r: &Value, a: i128, b: i128) -> (&'static str, i128, i128) {
+        let rank = |v: &Value| match v {
+            Value::UInt32(_) => 10,
+            Value::Long(_) => 11,
+            Value::UInt64(_) => 12,
+            Value::BigInt(_) => 20,
+            _ => 9,
+        };
+        let neg = a < 0 || b < 0;
+        match rank(l).max(rank(r)) {
+            9 => ("System.Int32", i32::MIN.into(), i32::MAX.into()),
+            10 if neg => ("System.Int64", i64::MIN.into(), i64::MAX.into()),
+            10 => ("System.UInt32", 0, u32::MAX.into()),
+            11 => ("System.Int64", i64::MIN.into(), i64::MAX.into()),
+            12 if neg => {
+                ("System.Decimal", -79_228_162_514_264_337_593_543_950_335, 79_228_162_514_264_337_593_543_950_335)
+            }
+            12 => ("System.UInt64", 0, u64::MAX.into()),
+            _ => ("System.Numerics.BigInteger", i128::MIN, i128::MAX),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// +, - and * of any two integer types give the exact result in the type pwsh's
+        /// binder picks, or a Double when the exact result leaves that type.
+        #[test]
+        fn integer_arithmetic_follows_the_binder((l, a) in int_value(), (r, b) in int_value()) {
+            let (ty, lo, hi) = expected(&l, &r, a, b);
+            // u64 * u64 may leave i128: then only a Double is possible.
+            let ops: [(BinOp, Option<i128>); 3] =
+                [(add, Some(a + b)), (sub, Some(a - b)), (mul, a.checked_mul(b))];
+            for (op, exact) in ops {
+                let v = op(&l, &r).map_err(|_| TestCaseError::fail("operation failed"))?;
+                let Some(exact) = exact else {
+                    prop_assert!(matches!(v, Value::Double(_) | Value::BigInt(_)));
+                    continue;
+                };
+                if exact >= lo && exact <= hi {
+                    prop_assert_eq!(v.type_name(), ty);
+                    prop_assert_eq!(to_num(&v).and_then(|n| n.as_i128()), Some(exact));
+                } else {
+                    let Value::Double(d) = v else { return Err(TestCaseError::fail(format!("{v:?} for {exact}"))) };
+                    prop_assert!((d - exact as f64).abs() <= (exact as f64).abs() * 1e-12);
+                }
+            }
+        }
+
+        /// Comparisons of any two integer types are exact (no rounding through doubles).
+        #[test]
+        fn integer_comparisons_are_exact((l, a) in int_value(), (r, b) in int_value()) {
+            prop_assert_eq!(compare(&l, &r, false).map_err(|_| TestCaseError::fail("compare failed"))?, a.cmp(&b));
+            prop_assert_eq!(eq_scalar(&l, &r, false), a == b);
+        }
+
+        /// Division is exact when it divides, a Double otherwise (BigInteger truncates).
+        #[test]
+        fn integer_division((l, a) in int_value(), (r, b) in int_value()) {
+            prop_assume!(b != 0);
+            let v = div(&l, &r).map_err(|_| TestCaseError::fail("division failed"))?;
+            match v {
+                Value::BigInt(q) => prop_assert_eq!(q.to_i128(), Some(a / b)),
+                // UInt64 with a negative operand divides in Decimal (DecimalOps.Divide).
+                Value::Decimal(d) => {
+                    let want = a as f64 / b as f64;
+                    // Decimal keeps 28 decimal places: tiny quotients lose relative precision.
+                    prop_assert!((decimal_to_f64(d) - want).abs() <= want.abs() * 1e-12 + 1e-27);
+                }
+                Value::Double(d) => prop_assert!((d - a as f64 / b as f64).abs() <= (a as f64 / b as f64).abs() * 1e-12),
+                other => {
+                    prop_assert_eq!(a % b, 0);
+                    prop_assert_eq!(to_num(&other).and_then(|n| n.as_i128()), Some(a / b));
+                }
+            }
+        }
+    }
 }
