@@ -668,6 +668,7 @@ mod tests {
     }
 
     use proptest::prelude::*;
+    use proptest::test_runner::FileFailurePersistence;
 
     type BinOp = fn(&Value, &Value) -> R<Value>;
 
@@ -711,7 +712,13 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        // Shrunk failures are kept beside this file (src/runtime/ops.proptest-regressions),
+        // not in a top-level proptest-regressions/ directory.
+        #![proptest_config(ProptestConfig {
+            cases: 2000,
+            failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+            ..ProptestConfig::default()
+        })]
 
         /// +, - and * of any two integer types give the exact result in the type pwsh's
         /// binder picks, or a Double when the exact result leaves that type.
