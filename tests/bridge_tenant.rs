@@ -313,13 +313,26 @@ fn scheduled_incremental_syncs_pick_up_new_mail_without_a_command() {
     assert!(b.wait_idle(created.guid, WAIT));
     // Several passes ran by now; still each message once.
     std::thread::sleep(Duration::from_millis(700));
-    assert!(b.wait_idle(created.guid, WAIT));
+    // The scheduler starts a pass every 300 ms: read the figures between two passes
+    // (idle before and after the reads), not while one is starting.
+    let deadline = Instant::now() + WAIT;
+    let (s, batch_status) = loop {
+        assert!(b.wait_idle(created.guid, WAIT));
+        let s = stats(&t, "ivan@contoso.com");
+        let batch_status = batch(&t, "I1").status;
+        if b.running_users(created.guid).is_empty()
+            && s.user.status == MigrationUserStatus::Synced
+            && batch_status == MigrationBatchStatus::Synced
+        {
+            break (s, batch_status);
+        }
+        assert!(Instant::now() < deadline, "never idle and Synced: {:?} / {batch_status:?}", s.user.status);
+        std::thread::sleep(Duration::from_millis(20));
+    };
     assert_eq!(count_files(&dir), ivan.len() + 3);
-    let s = stats(&t, "ivan@contoso.com");
     assert_eq!(s.user.synced_item_count, 43);
-    assert_eq!(s.user.status, MigrationUserStatus::Synced);
     assert!(s.user.last_successful_sync > first_sync);
-    assert_eq!(batch(&t, "I1").status, MigrationBatchStatus::Synced);
+    assert_eq!(batch_status, MigrationBatchStatus::Synced);
     src.stop();
 }
 
