@@ -839,6 +839,9 @@ pub fn invoke_method(cx: &mut Interp, obj: &Value, name: &str, args: Vec<Value>)
             if let Some(sbld) = o.as_any().downcast_ref::<StringBuilder>() {
                 return string_builder_method(obj, sbld, &l, name, &args);
             }
+            if let Some(sw) = o.as_any().downcast_ref::<Stopwatch>() {
+                return stopwatch_method(obj, sw, &l, name);
+            }
             if let Some(en) = o.as_any().downcast_ref::<super::eval::Enumerator>() {
                 return match l.as_str() {
                     "movenext" => {
@@ -1790,6 +1793,84 @@ fn string_builder_method(obj: &Value, sb: &StringBuilder, l: &str, name: &str, a
     }
 }
 
+/// `System.Diagnostics.Stopwatch`: admin scripts time their migration steps with it.
+/// Its ticks are nanoseconds (`Frequency` is 1,000,000,000, as .NET on Linux reports).
+#[derive(Default)]
+pub struct Stopwatch {
+    started: RefCell<Option<std::time::Instant>>,
+    banked: RefCell<std::time::Duration>,
+}
+
+impl Stopwatch {
+    pub fn started() -> Stopwatch {
+        let sw = Stopwatch::default();
+        *sw.started.borrow_mut() = Some(std::time::Instant::now());
+        sw
+    }
+    fn elapsed(&self) -> std::time::Duration {
+        *self.banked.borrow() + self.started.borrow().map(|s| s.elapsed()).unwrap_or_default()
+    }
+    fn elapsed_span(&self) -> TimeSpan {
+        TimeSpan::from_ticks(i64::try_from(self.elapsed().as_nanos() / 100).unwrap_or(i64::MAX))
+    }
+}
+
+/// Nanoseconds of a monotonic clock (`[Diagnostics.Stopwatch]::GetTimestamp()`).
+fn stopwatch_timestamp() -> i64 {
+    static ORIGIN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let origin = *ORIGIN.get_or_init(std::time::Instant::now);
+    i64::try_from(origin.elapsed().as_nanos()).unwrap_or(i64::MAX).saturating_add(1_000_000_000)
+}
+
+impl NetObject for Stopwatch {
+    fn type_name(&self) -> String {
+        "System.Diagnostics.Stopwatch".into()
+    }
+    fn get_property(&self, name: &str) -> Option<Value> {
+        match name.to_ascii_lowercase().as_str() {
+            "isrunning" => Some(Value::Bool(self.started.borrow().is_some())),
+            "elapsed" => Some(Value::TimeSpan(self.elapsed_span())),
+            "elapsedmilliseconds" => Some(Value::Long(i64::try_from(self.elapsed().as_millis()).unwrap_or(i64::MAX))),
+            "elapsedticks" => Some(Value::Long(i64::try_from(self.elapsed().as_nanos()).unwrap_or(i64::MAX))),
+            _ => None,
+        }
+    }
+    fn property_names(&self) -> Vec<String> {
+        ["IsRunning", "Elapsed", "ElapsedMilliseconds", "ElapsedTicks"].iter().map(|s| s.to_string()).collect()
+    }
+    fn to_display(&self) -> String {
+        super::convert::to_string(&Value::TimeSpan(self.elapsed_span()))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+fn stopwatch_method(obj: &Value, sw: &Stopwatch, l: &str, name: &str) -> R<Value> {
+    let now = std::time::Instant::now();
+    match l {
+        "start" => {
+            sw.started.borrow_mut().get_or_insert(now);
+        }
+        "stop" => {
+            if let Some(s) = sw.started.borrow_mut().take() {
+                *sw.banked.borrow_mut() += s.elapsed();
+            }
+        }
+        "reset" => {
+            *sw.started.borrow_mut() = None;
+            *sw.banked.borrow_mut() = std::time::Duration::ZERO;
+        }
+        "restart" => {
+            *sw.started.borrow_mut() = Some(now);
+            *sw.banked.borrow_mut() = std::time::Duration::ZERO;
+        }
+        "tostring" => return Ok(Value::string(sw.to_display())),
+        _ => return Err(method_not_found(obj, name)),
+    }
+    Ok(Value::Null)
+}
+
 /// A text encoding (`[Text.Encoding]::UTF8`).
 pub struct Encoding {
     pub name: &'static str,
@@ -2004,6 +2085,8 @@ pub fn static_property(_cx: &mut Interp, t: &PsType, name: &str) -> R<Value> {
     let l = name.to_ascii_lowercase();
     let full = t.full_name();
     Ok(match (full.as_str(), l.as_str()) {
+        ("System.Diagnostics.Stopwatch", "frequency") => Value::Long(1_000_000_000),
+        ("System.Diagnostics.Stopwatch", "ishighresolution") => Value::Bool(true),
         ("System.Math", "pi") => Value::Double(std::f64::consts::PI),
         ("System.Math", "e") => Value::Double(std::f64::consts::E),
         (_, "maxvalue" | "minvalue") if convert::int_range(t).is_some() => {
@@ -2464,6 +2547,18 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
                 _ => return Err(static_not_found(t, name)),
             };
             return r.map(Value::TimeSpan).map_err(|e| net_err(name, n, e));
+        }
+        "System.Diagnostics.Stopwatch" => {
+            return match l.as_str() {
+                "startnew" => Ok(Value::Other(Rc::new(Stopwatch::started()))),
+                "gettimestamp" => Ok(Value::Long(stopwatch_timestamp())),
+                "getelapsedtime" => {
+                    let start = arg_i(&args, 0);
+                    let end = if args.len() > 1 { arg_i(&args, 1) } else { stopwatch_timestamp() };
+                    Ok(Value::TimeSpan(TimeSpan::from_ticks(end.saturating_sub(start) / 100)))
+                }
+                _ => Err(static_not_found(t, name)),
+            };
         }
         "System.Guid" => {
             return match l.as_str() {
@@ -3037,7 +3132,7 @@ pub fn construct(cx: &mut Interp, t: &PsType, args: Vec<Value>) -> R<Value> {
                         ("Domain", Value::string(arg_s(&args, 2))),
                     ],
                 ),
-                "System.Diagnostics.Stopwatch" => Value::object(PsObject::typed("System.Diagnostics.Stopwatch")),
+                "System.Diagnostics.Stopwatch" => Value::Other(Rc::new(Stopwatch::default())),
                 "System.Uri" => {
                     let s = arg_s(&args, 0);
                     let host = s.split("://").nth(1).unwrap_or("").split(['/', ':']).next().unwrap_or("").to_string();
