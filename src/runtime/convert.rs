@@ -20,6 +20,9 @@ pub fn datetime_invariant(d: &DateTime) -> String {
 }
 
 /// PowerShell's conversion of a value to string (string expansion, `[string]`).
+/// The hidden member that carries an object's .NET `ToString()` text.
+pub const TO_STRING: &str = "#ToString";
+
 pub fn to_string(v: &Value) -> String {
     to_string_ofs(v, " ")
 }
@@ -60,6 +63,10 @@ pub fn to_string_ofs(v: &Value, ofs: &str) -> String {
         Value::Hashtable(_) => v.type_name(),
         Value::Object(o) => {
             let o = o.borrow();
+            // A .NET object whose ToString() is not its type name (PathInfo, FileInfo ...).
+            if let Some((_, super::value::Member::Hidden(text))) = o.member(TO_STRING) {
+                return to_string_ofs(text, ofs);
+            }
             if let Some(b) = &o.base {
                 return to_string_ofs(b, ofs);
             }

@@ -6,7 +6,7 @@
 //! (or `EXOSH_DRIVE_<LETTER>`), relative paths resolve against the location.
 
 use crate::runtime::command::{Call, Cmdlet, Registry, Sink};
-use crate::runtime::convert::{to_num, to_string};
+use crate::runtime::convert::{TO_STRING, to_num, to_string};
 use crate::runtime::dotnet::DateTime;
 use crate::runtime::error::{ErrorRecord, Exception, Flow, R};
 use crate::runtime::eval::Interp;
@@ -129,6 +129,7 @@ pub fn file_item(p: &Path) -> Value {
     o.add_member("DirectoryName", Member::Hidden(Value::string(parent.clone())));
     o.add_member("PSPath", Member::Hidden(Value::string(p.to_string_lossy().into_owned())));
     o.add_member("PSParentPath", Member::Hidden(Value::string(parent)));
+    o.add_member(TO_STRING, Member::Hidden(Value::string(p.to_string_lossy().into_owned())));
     Value::object(o)
 }
 
@@ -697,6 +698,7 @@ fn path_info(p: &str) -> Value {
     o.set_note("Path", Value::str(p));
     o.add_member("ProviderPath", Member::Hidden(Value::str(p)));
     o.add_member("Drive", Member::Hidden(Value::str("/")));
+    o.add_member(TO_STRING, Member::Hidden(Value::str(p)));
     Value::object(o)
 }
 

@@ -685,6 +685,20 @@ impl Cmdlet for FormatCmd {
         use crate::format::table::{Align, Column, TableSpec, render_table};
         let items = std::mem::take(&mut self.items);
         let props = call.list("Property");
+        // Strings, numbers and booleans have no columns: pwsh formats them by their text.
+        if props.is_empty()
+            && items
+                .first()
+                .is_some_and(|v| v.is_numeric() || matches!(v, Value::String(_) | Value::Bool(_) | Value::Char(_)))
+        {
+            let mut text = String::from("\n");
+            for v in &items {
+                text.push_str(&to_string(v));
+                text.push('\n');
+            }
+            text.push('\n');
+            return out.emit(cx, Value::Other(Rc::new(crate::runtime::output::FormattedText { text })));
+        }
         // Columns: (label, getter, width, align)
         let mut cols: Vec<(String, Value, Option<usize>, Align)> = Vec::new();
         if props.is_empty() {
