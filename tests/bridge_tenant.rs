@@ -7,7 +7,6 @@ mod common;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Dovecot, compare};
@@ -15,39 +14,6 @@ use exosh::engine::bridge;
 use exosh::tenant::*;
 
 const WAIT: Duration = Duration::from_secs(120);
-
-fn tenant(home: &Path, port: u16, users: &[&str]) -> Tenant {
-    let store = SqliteStore::open(home).expect("store");
-    store
-        .new_accepted_domain(&NewAcceptedDomain {
-            name: "contoso.com".into(),
-            domain_name: "contoso.com".into(),
-            domain_type: None,
-        })
-        .expect("domain");
-    for u in users {
-        store
-            .new_mailbox(&NewMailbox {
-                name: (*u).into(),
-                microsoft_online_services_id: Some(format!("{u}@contoso.com")),
-                ..Default::default()
-            })
-            .expect("mailbox");
-    }
-    store
-        .new_endpoint(&NewImapEndpoint {
-            name: "IMAPEndpoint".into(),
-            remote_server: "127.0.0.1".into(),
-            port: Some(i64::from(port)),
-            security: Some(IMAPSecurityMechanism::None),
-            authentication: None,
-            accept_untrusted_certificates: false,
-            max_concurrent_migrations: Some(Unlimited::Value(2)),
-            max_concurrent_incremental_syncs: None,
-        })
-        .expect("endpoint");
-    Tenant::new(Arc::new(store))
-}
 
 fn csv(rows: &[(&str, &str, &str)]) -> Vec<u8> {
     let mut s = String::from("EmailAddress,UserName,Password\n");
@@ -116,7 +82,7 @@ fn batch_syncs_with_statistics_a_bad_password_fails_alone_and_a_second_pass_copi
     common::generate(&src, "carol", 10, 3, &[]);
     src.start();
     let home = tempfile::tempdir().expect("home");
-    let t = tenant(home.path(), src.port, &["alice", "bob", "carol"]);
+    let t = common::tenant(home.path(), src.port, &["alice", "bob", "carol"], "IMAPEndpoint", 2, None);
     let (t, b) = bridge::attach_bridge(t, home.path()).expect("attach");
     let rows = [
         ("alice@contoso.com", "alice", common::PASSWORD),
@@ -194,7 +160,7 @@ fn stop_ends_stopped_and_a_later_process_resumes_without_duplicates() {
     let erin = common::generate(&src, "erin", 300, 5, &[]);
     src.start();
     let home = tempfile::tempdir().expect("home");
-    let t = tenant(home.path(), src.port, &["dave", "erin"]);
+    let t = common::tenant(home.path(), src.port, &["dave", "erin"], "IMAPEndpoint", 2, None);
     let rows = [("dave@contoso.com", "dave", common::PASSWORD), ("erin@contoso.com", "erin", common::PASSWORD)];
     {
         let (t, b) = bridge::attach_bridge(t.clone(), home.path()).expect("attach");
@@ -243,7 +209,7 @@ fn messages_written_but_never_recorded_are_not_duplicated_on_the_next_pass() {
     let frank = common::generate(&src, "frank", 120, 6, &[]);
     src.start();
     let home = tempfile::tempdir().expect("home");
-    let t = tenant(home.path(), src.port, &["frank"]);
+    let t = common::tenant(home.path(), src.port, &["frank"], "IMAPEndpoint", 2, None);
     let (t, b) = bridge::attach_bridge(t, home.path()).expect("attach");
     let created = new_batch(&t, "C1", &[("frank@contoso.com", "frank", common::PASSWORD)], true);
     wait_status(&t, "C1", &[MigrationBatchStatus::Synced]);
@@ -293,7 +259,7 @@ fn scheduled_incremental_syncs_pick_up_new_mail_without_a_command() {
     let ivan = common::generate(&src, "ivan", 40, 9, &[]);
     src.start();
     let home = tempfile::tempdir().expect("home");
-    let t = tenant(home.path(), src.port, &["ivan"]);
+    let t = common::tenant(home.path(), src.port, &["ivan"], "IMAPEndpoint", 2, None);
     let (t, b) = bridge::attach_bridge(t, home.path()).expect("attach");
     let created = new_batch(&t, "I1", &[("ivan@contoso.com", "ivan", common::PASSWORD)], true);
     wait_status(&t, "I1", &[MigrationBatchStatus::Synced]);
@@ -341,7 +307,7 @@ fn test_server_really_connects_and_reports_exchanges_message() {
     let mut src = Dovecot::new(&["judy"]);
     src.start();
     let home = tempfile::tempdir().expect("home");
-    let t = tenant(home.path(), src.port, &["judy"]);
+    let t = common::tenant(home.path(), src.port, &["judy"], "IMAPEndpoint", 2, None);
     let (t, _b) = bridge::attach_bridge(t, home.path()).expect("attach");
     let ep = t.store.get_endpoints(Some("IMAPEndpoint"), None).expect("endpoints").remove(0);
     let ok = t.test_server(&ep, Some("IMAPEndpoint".into()));
@@ -374,7 +340,7 @@ fn a_stop_made_by_another_process_reaches_the_one_that_runs_the_batch() {
     common::generate(&src, "kate", 30_000, 10, &[]);
     src.start();
     let home = tempfile::tempdir().expect("home");
-    let t = tenant(home.path(), src.port, &["kate"]);
+    let t = common::tenant(home.path(), src.port, &["kate"], "IMAPEndpoint", 2, None);
     // Two engines on one home, as two exosh processes would have.
     let (runner, a) = bridge::attach_bridge(t.clone(), home.path()).expect("attach a");
     let (other, b) = bridge::attach_bridge(Tenant::new(t.store.clone()), home.path()).expect("attach b");

@@ -24,39 +24,6 @@ fn quick_retries(max_retries: u32) -> RetryPolicy {
     RetryPolicy { base: Duration::from_millis(20), cap: Duration::from_millis(200), max_retries, ..Default::default() }
 }
 
-fn tenant(home: &Path, port: u16, users: &[&str], max: u32, max_incremental: u32) -> Tenant {
-    let store = SqliteStore::open(home).expect("store");
-    store
-        .new_accepted_domain(&NewAcceptedDomain {
-            name: "contoso.com".into(),
-            domain_name: "contoso.com".into(),
-            domain_type: None,
-        })
-        .expect("domain");
-    for u in users {
-        store
-            .new_mailbox(&NewMailbox {
-                name: (*u).into(),
-                microsoft_online_services_id: Some(format!("{u}@contoso.com")),
-                ..Default::default()
-            })
-            .expect("mailbox");
-    }
-    store
-        .new_endpoint(&NewImapEndpoint {
-            name: "EP".into(),
-            remote_server: "127.0.0.1".into(),
-            port: Some(i64::from(port)),
-            security: Some(IMAPSecurityMechanism::None),
-            authentication: None,
-            accept_untrusted_certificates: false,
-            max_concurrent_migrations: Some(Unlimited::Value(max)),
-            max_concurrent_incremental_syncs: Some(Unlimited::Value(max_incremental)),
-        })
-        .expect("endpoint");
-    Tenant::new(Arc::new(store))
-}
-
 fn attach(t: Tenant, home: &Path, retry: RetryPolicy) -> (Tenant, Arc<Bridge>) {
     let config = EngineConfig { retry, ..EngineConfig::default() };
     let b = Bridge::new(t.store.clone(), home, config).expect("bridge");
@@ -121,7 +88,7 @@ fn a_reset_every_500_kb_mid_fetch_still_ends_synced_with_every_message_once() {
     let total: usize = all.iter().flatten().map(|m| m.bytes.len()).sum();
     let proxy = FaultProxy::start(src.port, Faults { reset_every: Some(500_000), ..Default::default() });
     let home = tempfile::tempdir().expect("home");
-    let t = tenant(home.path(), proxy.port, &users, 4, 4);
+    let t = common::tenant(home.path(), proxy.port, &users, "EP", 4, Some(4));
     // the 400 KB messages get through only when no other connection is cut meanwhile:
     // allow many failures in a row
     let (t, b) = attach(t, home.path(), quick_retries(60));
@@ -295,7 +262,7 @@ fn max_concurrent_migrations_and_incremental_syncs_bound_the_passes_of_an_endpoi
     // a slow link, so that passes overlap
     let proxy = FaultProxy::start(src.port, Faults { delay: Some(Duration::from_millis(15)), ..Default::default() });
     let home = tempfile::tempdir().expect("home");
-    let t = tenant(home.path(), proxy.port, &users, 3, 2);
+    let t = common::tenant(home.path(), proxy.port, &users, "EP", 3, Some(2));
     let (t, b) = attach(t, home.path(), quick_retries(3));
     let ep = t.store.get_endpoints(Some("EP"), None).expect("endpoints").remove(0).guid;
     // two batches on the same endpoint share its limits

@@ -497,37 +497,6 @@ mod tenant_path {
 
     const WAIT: Duration = Duration::from_secs(120);
 
-    fn tenant(home: &Path, port: u16, user: &str) -> Tenant {
-        let store = SqliteStore::open(home).expect("store");
-        store
-            .new_accepted_domain(&NewAcceptedDomain {
-                name: "contoso.com".into(),
-                domain_name: "contoso.com".into(),
-                domain_type: None,
-            })
-            .expect("domain");
-        store
-            .new_mailbox(&NewMailbox {
-                name: user.into(),
-                microsoft_online_services_id: Some(format!("{user}@contoso.com")),
-                ..Default::default()
-            })
-            .expect("mailbox");
-        store
-            .new_endpoint(&NewImapEndpoint {
-                name: "IMAPEndpoint".into(),
-                remote_server: "127.0.0.1".into(),
-                port: Some(i64::from(port)),
-                security: Some(IMAPSecurityMechanism::None),
-                authentication: None,
-                accept_untrusted_certificates: false,
-                max_concurrent_migrations: Some(Unlimited::Value(2)),
-                max_concurrent_incremental_syncs: None,
-            })
-            .expect("endpoint");
-        Tenant::new(Arc::new(store))
-    }
-
     fn batch(t: &Tenant) -> MigrationBatch {
         t.store
             .get_batches(&BatchFilter { identity: Some("B1".into()), ..Default::default() })
@@ -558,7 +527,7 @@ mod tenant_path {
         let mut msgs = common::generate(&src, "ann", 240, 5, &[]);
         src.start();
         let home = tempfile::tempdir().expect("home");
-        let t = tenant(home.path(), src.port, "ann");
+        let t = common::tenant(home.path(), src.port, &["ann"], "IMAPEndpoint", 2, None);
         let dir = t.store.maildir_path("ann@contoso.com").expect("maildir");
         let first_bytes: u64 = msgs.iter().map(|m| m.bytes.len() as u64).sum();
         let mut expected_bytes = first_bytes;

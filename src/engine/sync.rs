@@ -1092,21 +1092,7 @@ async fn describe_skips(
     skips: &[(u32, u64, SkipReason)],
 ) -> Result<Vec<SkippedItem>, MigrationError> {
     let host = ctx.spec.server.host.as_str();
-    let limits = ctx.spec.limits;
-    let mut items: Vec<SkippedItem> = skips
-        .iter()
-        .map(|&(uid, size, reason)| SkippedItem {
-            reason,
-            folder: info.target_name.clone(),
-            uid,
-            subject: String::new(),
-            sender: String::new(),
-            size,
-            date_received: None,
-            failure: reason
-                .failure(size, if reason == SkipReason::TooLarge { limits.max_message_size } else { limits.max_items }),
-        })
-        .collect();
+    let mut items = plain_skips(ctx, info, skips);
     if items.is_empty() {
         return Ok(items);
     }

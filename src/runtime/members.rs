@@ -776,18 +776,7 @@ pub fn invoke_method(cx: &mut Interp, obj: &Value, name: &str, args: Vec<Value>)
             "tostring" => Ok(Value::string(sb.text.clone())),
             _ => Err(method_not_found(obj, name)),
         },
-        Value::Int(_)
-        | Value::Long(_)
-        | Value::Double(_)
-        | Value::Decimal(_)
-        | Value::Byte(_)
-        | Value::SByte(_)
-        | Value::Int16(_)
-        | Value::UInt16(_)
-        | Value::UInt32(_)
-        | Value::UInt64(_)
-        | Value::Single(_)
-        | Value::BigInt(_) => match l.as_str() {
+        v if v.is_numeric() => match l.as_str() {
             "tostring" => {
                 let f = arg_s(&args, 0);
                 super::format::format_value(obj, &f)

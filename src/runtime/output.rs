@@ -64,32 +64,21 @@ fn is_right(v: &Value) -> bool {
 
 /// Scalars print one line each.
 fn is_scalar(v: &Value) -> bool {
-    matches!(
-        v,
-        Value::Null
-            | Value::Bool(_)
-            | Value::Int(_)
-            | Value::Long(_)
-            | Value::Byte(_)
-            | Value::SByte(_)
-            | Value::Int16(_)
-            | Value::UInt16(_)
-            | Value::UInt32(_)
-            | Value::UInt64(_)
-            | Value::BigInt(_)
-            | Value::Single(_)
-            | Value::Double(_)
-            | Value::Decimal(_)
-            | Value::Char(_)
-            | Value::String(_)
-            | Value::DateTime(_)
-            | Value::Guid(_)
-            | Value::Enum(_)
-            | Value::ScriptBlock(_)
-            | Value::Switch(_)
-            | Value::SecureString(_)
-            | Value::Type(_)
-    )
+    v.is_numeric()
+        || matches!(
+            v,
+            Value::Null
+                | Value::Bool(_)
+                | Value::Char(_)
+                | Value::String(_)
+                | Value::DateTime(_)
+                | Value::Guid(_)
+                | Value::Enum(_)
+                | Value::ScriptBlock(_)
+                | Value::Switch(_)
+                | Value::SecureString(_)
+                | Value::Type(_)
+        )
 }
 
 /// Built-in table views for PowerShell's own types: (type, [(property, width, right)]).

@@ -445,20 +445,8 @@ impl Value {
         }
         let mut v = vec![self.type_name()];
         match self {
-            Value::Int(_)
-            | Value::Long(_)
-            | Value::Byte(_)
-            | Value::SByte(_)
-            | Value::Int16(_)
-            | Value::UInt16(_)
-            | Value::UInt32(_)
-            | Value::UInt64(_)
-            | Value::BigInt(_)
-            | Value::Single(_)
-            | Value::Double(_)
-            | Value::Decimal(_)
-            | Value::Bool(_)
-            | Value::DateTime(_) => v.push("System.ValueType".into()),
+            n if n.is_numeric() => v.push("System.ValueType".into()),
+            Value::Bool(_) | Value::DateTime(_) => v.push("System.ValueType".into()),
             Value::Array(_) => v.push("System.Array".into()),
             _ => {}
         }

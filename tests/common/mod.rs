@@ -572,3 +572,47 @@ pub fn compare(src: &[SourceMsg], dest_root: &Path, expect_copied: impl Fn(&Sour
     let _ = std::io::stdout().flush();
     problems
 }
+
+/// A tenant in `home` (a real SQLite store): the accepted domain contoso.com, a mailbox
+/// `<user>@contoso.com` per user, and an IMAP endpoint `endpoint` on 127.0.0.1:`port`
+/// (Security None) with the given MaxConcurrentMigrations / MaxConcurrentIncrementalSyncs.
+pub fn tenant(
+    home: &Path,
+    port: u16,
+    users: &[&str],
+    endpoint: &str,
+    max: u32,
+    max_incremental: Option<u32>,
+) -> exosh::tenant::Tenant {
+    use exosh::tenant::*;
+    let store = SqliteStore::open(home).expect("store");
+    store
+        .new_accepted_domain(&NewAcceptedDomain {
+            name: "contoso.com".into(),
+            domain_name: "contoso.com".into(),
+            domain_type: None,
+        })
+        .expect("domain");
+    for u in users {
+        store
+            .new_mailbox(&NewMailbox {
+                name: (*u).into(),
+                microsoft_online_services_id: Some(format!("{u}@contoso.com")),
+                ..Default::default()
+            })
+            .expect("mailbox");
+    }
+    store
+        .new_endpoint(&NewImapEndpoint {
+            name: endpoint.into(),
+            remote_server: "127.0.0.1".into(),
+            port: Some(i64::from(port)),
+            security: Some(IMAPSecurityMechanism::None),
+            authentication: None,
+            accept_untrusted_certificates: false,
+            max_concurrent_migrations: Some(Unlimited::Value(max)),
+            max_concurrent_incremental_syncs: max_incremental.map(Unlimited::Value),
+        })
+        .expect("endpoint");
+    Tenant::new(std::sync::Arc::new(store))
+}
