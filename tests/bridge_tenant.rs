@@ -7,6 +7,7 @@ mod common;
 
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Dovecot, compare};
@@ -362,5 +363,39 @@ fn a_stop_made_by_another_process_reaches_the_one_that_runs_the_batch() {
     assert!(s.user.synced_item_count < 30_000, "stopped before the end");
     let dir = other.store.maildir_path("kate@contoso.com").expect("maildir");
     assert_eq!(count_files(&dir), s.user.synced_item_count as usize, "the message in flight was finished and counted");
+    src.stop();
+}
+
+/// The engine's notices (what the interactive shell prints above the prompt): each user's
+/// outcome, and the batch once when it settles.
+#[test]
+fn notices_tell_each_users_outcome_and_the_settled_batch_once() {
+    let mut src = Dovecot::new(&["nora", "olaf"]);
+    common::generate(&src, "nora", 30, 21, &[]);
+    common::generate(&src, "olaf", 10, 22, &[]);
+    src.start();
+    let home = tempfile::tempdir().expect("home");
+    let heard: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let h = heard.clone();
+    // other tests of this binary run batches too: keep only this batch's users and name
+    bridge::set_notifier(move |text| {
+        if text.contains("nora@") || text.contains("olaf@") || text.contains("'N1'") {
+            h.lock().unwrap().push(text.to_string());
+        }
+    });
+    let t = common::tenant(home.path(), src.port, &["nora", "olaf"], "IMAPEndpoint", 2, None);
+    let (t, b) = bridge::attach_bridge(t, home.path()).expect("attach");
+    let rows = [("nora@contoso.com", "nora", common::PASSWORD), ("olaf@contoso.com", "olaf", "wrong-password")];
+    let created = new_batch(&t, "N1", &rows, true);
+    let settled = wait_status(&t, "N1", &[MigrationBatchStatus::SyncedWithErrors, MigrationBatchStatus::Failed]);
+    assert!(b.wait_idle(created.guid, WAIT));
+    let heard = heard.lock().unwrap().clone();
+    assert!(heard.contains(&"nora@contoso.com Synced".to_string()), "{heard:?}");
+    assert!(
+        heard.iter().any(|n| n.starts_with("olaf@contoso.com Failed: ") && !n.contains("wrong-password")),
+        "{heard:?}"
+    );
+    let batch_notices: Vec<&String> = heard.iter().filter(|n| n.starts_with("Migration batch 'N1' is ")).collect();
+    assert_eq!(batch_notices, [&format!("Migration batch 'N1' is {:?}", settled.status)], "{heard:?}");
     src.stop();
 }

@@ -585,13 +585,67 @@ pub fn concurrency_key(endpoint: Uuid, incremental: bool) -> String {
     if incremental { format!("{endpoint}/incremental") } else { endpoint.to_string() }
 }
 
+/// Where notices of finished work go (the interactive shell prints them above the prompt).
+type Notifier = Box<dyn Fn(&str) + Send + Sync>;
+static NOTIFIER: Mutex<Option<Notifier>> = Mutex::new(None);
+/// The batch statuses already told, so a batch is announced once per status it reaches.
+static TOLD: Mutex<Vec<(Uuid, MigrationBatchStatus)>> = Mutex::new(Vec::new());
+
+/// Sends the engine's notices (a user Synced or Failed, a batch reaching a final status) to
+/// `f`, for the rest of the process. Without a notifier they are dropped: scripts poll.
+pub fn set_notifier(f: impl Fn(&str) + Send + Sync + 'static) {
+    if let Ok(mut n) = NOTIFIER.lock() {
+        *n = Some(Box::new(f));
+    }
+}
+
+fn notify(text: &str) {
+    if let Ok(n) = NOTIFIER.lock()
+        && let Some(f) = n.as_ref()
+    {
+        f(text);
+    }
+}
+
 /// Persists the engine's events of one user through the tenant store.
 struct StoreSink {
     store: Arc<dyn TenantStore>,
     db: Arc<SyncDb>,
     user: Uuid,
+    /// For notices: the user's address.
+    email: String,
     incremental: bool,
     pass: Mutex<EngineUserProgress>,
+}
+
+impl StoreSink {
+    /// After a user's final status: tell the user's outcome.
+    fn announce(&self, state: UserState, error: Option<&MigrationError>) {
+        if NOTIFIER.lock().map(|n| n.is_none()).unwrap_or(true) {
+            return;
+        }
+        match (state, error) {
+            (UserState::Failed, Some(e)) => notify(&format!("{} Failed: {}", self.email, e.message)),
+            (UserState::Synced, _) if !self.incremental => notify(&format!("{} Synced", self.email)),
+            _ => {}
+        }
+    }
+}
+
+/// Tells a batch's final status once (settling may run more than once).
+fn announce_batch(b: &crate::tenant::MigrationBatch) {
+    use MigrationBatchStatus as S;
+    if !matches!(b.status, S::Synced | S::SyncedWithErrors | S::Failed | S::Stopped | S::Completed) {
+        return;
+    }
+    let Ok(mut told) = TOLD.lock() else { return };
+    if told.iter().any(|(g, s)| *g == b.guid && *s == b.status) {
+        return;
+    }
+    told.retain(|(g, _)| *g != b.guid);
+    told.push((b.guid, b.status));
+    drop(told);
+    notify(&format!("Migration batch '{}' is {:?}", b.name, b.status));
 }
 
 impl ProgressSink for StoreSink {
@@ -636,7 +690,11 @@ impl ProgressSink for StoreSink {
                 up.new_skipped_items = commit.skipped.iter().map(skipped_item).collect();
             }
         }
-        self.store.record_user_progress(&up).map_err(|e| e.to_string())
+        self.store.record_user_progress(&up).map_err(|e| e.to_string())?;
+        if let Event::Status { state: state @ (UserState::Synced | UserState::Failed), error, .. } = event {
+            self.announce(*state, error.as_ref());
+        }
+        Ok(())
     }
 
     fn mapped(&self, query: &MapQuery<'_>) -> Result<Vec<MappedMessage>, String> {
@@ -878,6 +936,12 @@ impl Bridge {
                 store: self.store.clone(),
                 db: self.db.clone(),
                 user,
+                email: work
+                    .users
+                    .iter()
+                    .find(|u| u.user_guid == user)
+                    .map(|u| u.email_address.clone())
+                    .unwrap_or_default(),
                 incremental,
                 pass: Mutex::new(EngineUserProgress::new(&job.job_id)),
             });
@@ -998,13 +1062,15 @@ impl Bridge {
                 if active {
                     return;
                 }
-                let _ = self.store.record_batch_progress(&BatchProgress {
+                if let Ok(b) = self.store.record_batch_progress(&BatchProgress {
                     batch_guid: batch,
                     status: None,
                     message: None,
                     initial_sync_done: true,
                     synced: true,
-                });
+                }) {
+                    announce_batch(&b);
+                }
             }
         }
     }
@@ -1033,11 +1099,13 @@ impl Bridge {
                 });
             }
         }
-        let _ = self.store.record_batch_progress(&BatchProgress {
+        if let Ok(b) = self.store.record_batch_progress(&BatchProgress {
             batch_guid: batch,
             status: Some(MigrationBatchStatus::Stopped),
             ..Default::default()
-        });
+        }) {
+            announce_batch(&b);
+        }
     }
 
     fn finish_remove(&self, batch: Uuid) {

@@ -196,6 +196,11 @@ impl ReplHost for ShellHost {
     fn interrupt_flag(&self) -> Arc<AtomicBool> {
         self.flag.clone()
     }
+    /// The migration engine's notices (a user Synced or Failed, a batch settled) print
+    /// above the prompt while the admin types.
+    fn attach_notices(&mut self, sink: crate::repl::NoticeSink) {
+        crate::engine::bridge::set_notifier(move |text| sink.send(text));
+    }
 }
 
 /// The completer's view of one signature: every parameter (common ones after).
