@@ -378,7 +378,19 @@ pub fn generate_in(
     seed: u64,
     extra_sizes: &[usize],
 ) -> Vec<SourceMsg> {
-    let root = dovecot.maildir(user);
+    generate_at(&dovecot.maildir(user), user, folders, n, seed, extra_sizes)
+}
+
+/// `generate_in` into any Maildir++ root (`.` separated folders), e.g. another server's.
+pub fn generate_at(
+    root: &Path,
+    user: &str,
+    folders: &[(&str, u32)],
+    n: usize,
+    seed: u64,
+    extra_sizes: &[usize],
+) -> Vec<SourceMsg> {
+    let root = root.to_path_buf();
     for (f, _) in folders {
         let d = folder_dir(&root, f);
         for sub in ["cur", "new", "tmp"] {
