@@ -398,31 +398,42 @@ impl Engine {
         let stop = Arc::new(AtomicBool::new(false));
         let running = Arc::new(AtomicUsize::new(batch.jobs.len()));
         let tracking: Arc<dyn ProgressSink> = Arc::new(TrackingSink { inner: sink, users: users.clone() });
+        let mut ctxs = Vec::with_capacity(batch.jobs.len());
         for job in batch.jobs {
             let _ =
                 tracking.record(&Event::Status { job_id: job.job_id.clone(), state: UserState::Queued, error: None });
-            let ctx =
-                Arc::new(JobCtx { spec: job, sink: tracking.clone(), stop: stop.clone(), tuning: self.config.tuning });
-            let semaphore = semaphore.clone();
-            let running = running.clone();
-            let (active, peak, retries, policy) = (active.clone(), peak.clone(), retries.clone(), self.config.retry);
-            self.rt.spawn(async move {
-                let permit = semaphore.acquire_owned().await;
-                let _active = ActiveGuard::new(&active, &peak);
-                if ctx.stop.load(Ordering::SeqCst) {
-                    let _ = ctx.sink.record(&Event::Status {
-                        job_id: ctx.spec.job_id.clone(),
-                        state: UserState::Stopped,
-                        error: None,
-                    });
-                } else {
-                    run_with_retries(ctx, policy, retries).await;
-                }
-                drop(_active);
-                drop(permit);
-                running.fetch_sub(1, Ordering::SeqCst);
-            });
+            ctxs.push(Arc::new(JobCtx {
+                spec: job,
+                sink: tracking.clone(),
+                stop: stop.clone(),
+                tuning: self.config.tuning,
+            }));
         }
+        // Users start in the batch's order (the CSV's): one dispatcher takes the endpoint's
+        // slots in turn, so a later user never overtakes an earlier one that is queued.
+        let (running_d, retries_d, policy) = (running.clone(), retries.clone(), self.config.retry);
+        self.rt.spawn(async move {
+            for ctx in ctxs {
+                let permit = semaphore.clone().acquire_owned().await;
+                let running = running_d.clone();
+                let (active, peak, retries) = (active.clone(), peak.clone(), retries_d.clone());
+                tokio::spawn(async move {
+                    let _active = ActiveGuard::new(&active, &peak);
+                    if ctx.stop.load(Ordering::SeqCst) {
+                        let _ = ctx.sink.record(&Event::Status {
+                            job_id: ctx.spec.job_id.clone(),
+                            state: UserState::Stopped,
+                            error: None,
+                        });
+                    } else {
+                        run_with_retries(ctx, policy, retries).await;
+                    }
+                    drop(_active);
+                    drop(permit);
+                    running.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
         batches.insert(batch.batch_id, BatchEntry { stop, users, running, retries });
         Ok(())
     }
