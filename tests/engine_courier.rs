@@ -61,7 +61,11 @@ impl Courier {
     fn start(fill: impl FnOnce(&Path) -> Vec<SourceMsg>) -> (Courier, Vec<SourceMsg>) {
         for tool in ["couriertcpd", "makeuserdb", "unshare", "openssl"] {
             assert!(
-                Command::new("sh").arg("-c").arg(format!("command -v {tool}")).status().is_ok_and(|s| s.success()),
+                Command::new("sh")
+                    .arg("-c")
+                    .arg(format!("command -v {tool} >/dev/null"))
+                    .status()
+                    .is_ok_and(|s| s.success()),
                 "{tool} missing: run tests/run-all (it installs courier-base, courier-authdaemon, courier-authlib-userdb)"
             );
         }
