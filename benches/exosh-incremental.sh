@@ -2,8 +2,8 @@
 # The no-change incremental pass through the real binary and its SQLite tenant: the setup
 # of ../shared/bench/run-exosh.sh (one batch, every corpus user, parallel N), the initial
 # pass, then K timed passes of `Set-MigrationBatch -SyncNow` in a fresh exosh process each
-# (process start, engine attach and the 50 ms-free polling included), with peak RSS.
-# Usage: run-exosh-incr.sh --src DIR [--parallel N] [--passes K] --exosh PATH
+# (process start, engine attach and 5 ms polling included), with peak RSS.
+# Usage: benches/exosh-incremental.sh --src DIR [--parallel N] [--passes K] --exosh PATH
 set -euo pipefail
 SRC="" PAR=4 K=3 EXOSH=exosh
 while [ $# -gt 0 ]; do case "$1" in --src) SRC=$2; shift 2;; --parallel) PAR=$2; shift 2;; --passes) K=$2; shift 2;; --exosh) EXOSH=$2; shift 2;; *) exit 2;; esac; done
