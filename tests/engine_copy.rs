@@ -228,8 +228,7 @@ fn courier_user_root_copies_only_that_users_tree() {
     // The admin account holds every user's folders below users/<name> (virtual shared
     // folders); the CSV names the admin and gives UserRoot /users/terry.
     let mut src = Dovecot::new(&["mailadmin"]);
-    let folders: &[(&str, u32)] =
-        &[("users/terry", 5), ("users/terry/Sent", 3), ("users/terry/Projects", 2), ("users/ann", 4)];
+    let folders = common::USER_ROOT_FOLDERS;
     let msgs = common::generate_in(&src, "mailadmin", folders, 120, 77, &[]);
     src.start();
     let dest = tempfile::tempdir().expect("tmp");
@@ -246,18 +245,7 @@ fn courier_user_root_copies_only_that_users_tree() {
     let u = user(&p, "terry");
     assert_eq!(u.state, UserState::Synced, "{:?}", u.error);
     // terry's root is his Inbox, his Sent is Sent Items; ann's mail is not his
-    let mapped: Vec<SourceMsg> = msgs
-        .iter()
-        .filter(|m| m.folder != "users/ann")
-        .map(|m| {
-            let folder = match m.folder.as_str() {
-                "users/terry" => "INBOX",
-                "users/terry/Sent" => "Sent",
-                _ => "Projects",
-            };
-            SourceMsg { folder: folder.into(), ..m.clone() }
-        })
-        .collect();
+    let mapped = common::terry_view(&msgs);
     assert_eq!(u.synced_items as usize, mapped.len());
     let problems = compare(&mapped, dest.path(), |_| true);
     assert!(problems.is_empty(), "{problems:#?}");

@@ -153,8 +153,7 @@ impl Drop for Courier {
 
 #[test]
 fn courier_user_root_copies_only_that_users_tree_from_a_real_courier() {
-    let folders: &[(&str, u32)] =
-        &[("users/terry", 5), ("users/terry/Sent", 3), ("users/terry/Projects", 2), ("users/ann", 4)];
+    let folders = common::USER_ROOT_FOLDERS;
     let (courier, msgs) = Courier::start(|maildir| {
         let msgs = common::generate_at(maildir, "mailadmin", folders, 120, 77, &[]);
         // Courier keeps keywords in courierimapkeywords/, not as filename letters: drop the
@@ -218,18 +217,7 @@ fn courier_user_root_copies_only_that_users_tree_from_a_real_courier() {
     let u = &p.users[0];
     assert_eq!(u.state, UserState::Synced, "{:?}", u.error);
     // terry's root is his Inbox, his Sent is Sent Items; ann's mail is not his
-    let mapped: Vec<SourceMsg> = msgs
-        .iter()
-        .filter(|m| m.folder != "users/ann")
-        .map(|m| {
-            let folder = match m.folder.as_str() {
-                "users/terry" => "INBOX",
-                "users/terry/Sent" => "Sent",
-                _ => "Projects",
-            };
-            SourceMsg { folder: folder.into(), ..m.clone() }
-        })
-        .collect();
+    let mapped = common::terry_view(&msgs);
     assert!(mapped.len() < msgs.len(), "ann has mail that must stay behind");
     assert_eq!(u.synced_items as usize, mapped.len());
     let problems = compare(&mapped, dest.path(), |_| true);

@@ -628,3 +628,25 @@ pub fn tenant(
         .expect("endpoint");
     Tenant::new(std::sync::Arc::new(store))
 }
+
+/// The admin account of the UserRoot tests (Courier's layout): every user's folders below
+/// `users/<name>`; the CSV gives UserRoot `/users/terry`.
+pub const USER_ROOT_FOLDERS: &[(&str, u32)] =
+    &[("users/terry", 5), ("users/terry/Sent", 3), ("users/terry/Projects", 2), ("users/ann", 4)];
+
+/// What a UserRoot `/users/terry` migration must produce from the admin's messages: terry's
+/// root as his Inbox, his Sent as Sent Items (compare maps `Sent`), his Projects as is;
+/// ann's mail is not his.
+pub fn terry_view(msgs: &[SourceMsg]) -> Vec<SourceMsg> {
+    msgs.iter()
+        .filter(|m| m.folder != "users/ann")
+        .map(|m| {
+            let folder = match m.folder.as_str() {
+                "users/terry" => "INBOX",
+                "users/terry/Sent" => "Sent",
+                _ => "Projects",
+            };
+            SourceMsg { folder: folder.into(), ..m.clone() }
+        })
+        .collect()
+}
