@@ -2628,16 +2628,9 @@ pub fn invoke_static(cx: &mut Interp, t: &PsType, name: &str, args: Vec<Value>) 
                 "writealltext" => {
                     std::fs::write(&p, arg_s(&args, 1)).map(|_| Value::Null).map_err(|e| io_err(name, n, &p, e))
                 }
-                "appendalltext" => {
-                    use std::io::Write;
-                    std::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(&p)
-                        .and_then(|mut f| f.write_all(arg_s(&args, 1).as_bytes()))
-                        .map(|_| Value::Null)
-                        .map_err(|e| io_err(name, n, &p, e))
-                }
+                "appendalltext" => super::output::write_text_file(&p, &arg_s(&args, 1), true)
+                    .map(|_| Value::Null)
+                    .map_err(|e| io_err(name, n, &p, e)),
                 "writealllines" => {
                     let mut s: String = arg(&args, 1).to_list().iter().map(|x| format!("{}\n", to_string(x))).collect();
                     if s.is_empty() {

@@ -331,3 +331,15 @@ fn special_text(v: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+/// Writes `text` to the file at `path`, replacing it, or appending (creating it when
+/// missing) with `append`: what Out-File, Set-/Add-Content, redirections and the other
+/// writers of text files do.
+pub fn write_text_file(path: &str, text: &str, append: bool) -> std::io::Result<()> {
+    if append {
+        use std::io::Write;
+        std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()))
+    } else {
+        std::fs::write(path, text)
+    }
+}

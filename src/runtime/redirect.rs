@@ -237,17 +237,8 @@ impl RedirectStage {
             jobs.push((path.clone(), *append, std::mem::take(&mut *q.borrow_mut())));
         }
         for (path, append, items) in jobs {
-            use std::io::Write;
             let text = super::output::out_string(cx, &items);
-            let r = if append {
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)
-                    .and_then(|mut f| f.write_all(text.as_bytes()))
-            } else {
-                std::fs::write(&path, text)
-            };
+            let r = super::output::write_text_file(&path, &text, append);
             if let Err(e) = r {
                 return Err(super::error::Flow::error(super::error::ErrorRecord::new(
                     super::error::Exception::new("System.IO.IOException", format!("Could not write to '{path}': {e}")),

@@ -856,16 +856,7 @@ impl Cmdlet for TeeObject {
         } else if let Some(path) = call.str("FilePath") {
             let p = cx.resolve_path(&path);
             let text = crate::runtime::output::out_string(cx, &items);
-            let r = if call.switch("Append") {
-                use std::io::Write;
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&p)
-                    .and_then(|mut f| f.write_all(text.as_bytes()))
-            } else {
-                std::fs::write(&p, text)
-            };
+            let r = crate::runtime::output::write_text_file(&p, &text, call.switch("Append"));
             r.map_err(|e| Flow::runtime("FileOpenFailure", format!("Could not open file '{p}': {e}")))?;
         }
         Ok(())

@@ -14,7 +14,6 @@ use crate::runtime::signature::{Param, Signature};
 use crate::runtime::text::{has_wildcard, wildcard_match};
 use crate::runtime::types::PsType;
 use crate::runtime::value::*;
-use std::io::Write;
 use std::path::Path;
 
 fn strings() -> PsType {
@@ -171,15 +170,7 @@ impl Cmdlet for WriteContent {
         }
         for p in paths(call) {
             let full = resolve(cx, call, &p)?;
-            let r = if self.append {
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&full)
-                    .and_then(|mut f| f.write_all(text.as_bytes()))
-            } else {
-                std::fs::write(&full, &text)
-            };
+            let r = crate::runtime::output::write_text_file(&full, &text, self.append);
             if let Err(e) = r {
                 let rec = if e.kind() == std::io::ErrorKind::NotFound {
                     call.error(ErrorRecord::new(
@@ -218,15 +209,7 @@ impl Cmdlet for OutFile {
         if call.switch("NoNewline") {
             text = text.trim_end_matches('\n').replace('\n', "");
         }
-        let r = if call.switch("Append") {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&full)
-                .and_then(|mut f| f.write_all(text.as_bytes()))
-        } else {
-            std::fs::write(&full, text)
-        };
+        let r = crate::runtime::output::write_text_file(&full, &text, call.switch("Append"));
         r.map_err(|e| {
             Flow::error(io_error(call, &full, e, "FileOpenFailure,Microsoft.PowerShell.Commands.OutFileCommand"))
         })

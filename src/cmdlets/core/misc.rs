@@ -1363,16 +1363,7 @@ fn host(r: &mut Registry) {
                 }
             };
             let header = "**********************\nPowerShell transcript start\n**********************\n";
-            let _ = if call.switch("Append") {
-                use std::io::Write;
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)
-                    .and_then(|mut f| f.write_all(header.as_bytes()))
-            } else {
-                std::fs::write(&path, header)
-            };
+            let _ = crate::runtime::output::write_text_file(&path, header, call.switch("Append"));
             TRANSCRIPT.with(|t| *t.borrow_mut() = Some(path.clone()));
             out.emit(cx, Value::string(format!("Transcript started, output file is {path}")))
         },
