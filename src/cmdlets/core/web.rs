@@ -403,8 +403,10 @@ fn web_response(resp: &Response) -> Value {
     let mut o = PsObject::typed(type_name);
     o.set_note("StatusCode", Value::Int(i32::from(resp.status)));
     o.set_note("StatusDescription", Value::string(resp.reason.clone()));
-    let content = if text {
-        Value::string(body_text(resp))
+    // decoded once: Content and RawContent both carry it
+    let decoded = if text { Some(body_text(resp)) } else { None };
+    let content = if let Some(t) = &decoded {
+        Value::string(t.clone())
     } else {
         Value::typed_array(PsType::Byte, resp.body.iter().map(|b| Value::Byte(*b)).collect())
     };
@@ -414,8 +416,8 @@ fn web_response(resp: &Response) -> Value {
         raw.push_str(&format!("{k}: {v}\r\n"));
     }
     raw.push_str("\r\n");
-    if text {
-        raw.push_str(&body_text(resp));
+    if let Some(t) = &decoded {
+        raw.push_str(t);
     }
     o.set_note("RawContent", Value::string(raw));
     o.set_note("Headers", headers_value(&resp.headers));
